@@ -1,0 +1,11 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261125000000_initial } from './Migration20261125000000_initial.ts';
+
+/**
+ * Every migration, in order. Listed here rather than found by globbing the folder, so the
+ * same list runs from source, from tests, and on both backends.
+ * To add one: `helpdesk db make-migration NAME` writes the file; then add it to this list.
+ */
+export const MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20261125000000_initial', class: Migration20261125000000_initial },
+];

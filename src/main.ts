@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { CommanderError } from 'commander';
+import { buildProgram } from './cli/program.ts';
+import type { CommandContext, DatabaseOpener } from './commands/context.ts';
+import { EXIT, HelpdeskError } from './errors.ts';
+import { processIo, type Io } from './output/io.ts';
+import { createStyle } from './output/style.ts';
+import { inquirerPrompter, nonInteractivePrompter, type Prompter } from './prompts/prompter.ts';
+
+export interface RunOverrides {
+  /** Tests hand in an already open database; by default each command opens its own. */
+  openDatabase?: DatabaseOpener;
+  prompter?: Prompter;
+}
+
+const defaultOpener: DatabaseOpener = async (options) => {
+  const { openDatabase } = await import('./db/database.ts');
+  return openDatabase(options);
+};
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Runs one command line and returns its exit code. The only place errors become exit codes. */
+export async function run(argv: string[], ioOverrides: Partial<Io> = {}, overrides: RunOverrides = {}): Promise<number> {
+  const io: Io = { ...processIo(), ...ioOverrides };
+  const err = createStyle(io.stderr, io.env);
+  const interactive = io.stdin.isTTY === true && io.stdout.isTTY === true;
+  const prompter = overrides.prompter ?? (interactive ? inquirerPrompter() : nonInteractivePrompter());
+  const makeContext = (globals: CommandContext['globals'], commandLine: string): CommandContext => ({
+    io,
+    out: createStyle(io.stdout, io.env),
+    err,
+    prompter,
+    globals,
+    commandLine,
+    openDatabase: overrides.openDatabase ?? defaultOpener,
+  });
+
+  const program = buildProgram(makeContext, packageVersion());
+  program.exitOverride();
+  program.configureOutput({
+    writeOut: (text) => io.stdout.write(text),
+    writeErr: (text) => io.stderr.write(text),
+    outputError: (text, write) => write(err.error(text)),
+  });
+  // Sub-commands inherit the output settings and exit override from the program.
+  for (const command of allCommands(program)) {
+    command.exitOverride();
+    command.configureOutput(program.configureOutput());
+  }
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    return report(error, io, err);
+  }
+}
+
+function allCommands(command: ReturnType<typeof buildProgram>): ReturnType<typeof buildProgram>[] {
+  return command.commands.flatMap((c) => [c, ...allCommands(c)]);
+}
+
+function report(error: unknown, io: Io, err: ReturnType<typeof createStyle>): number {
+  if (error instanceof CommanderError) {
+    // Commander has already printed its message (or the help text).
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof HelpdeskError) {
+    io.stderr.write(`${err.error('error:')} ${error.message}\n`);
+    for (const line of error.details) io.stderr.write(`  ${line}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof Error && error.name === 'ExitPromptError') {
+    io.stderr.write('cancelled\n');
+    return EXIT.interrupted;
+  }
+  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  io.stderr.write(`${err.error('error:')} unexpected failure: ${message}\n`);
+  if (io.env.HELPDESK_DEBUG && error instanceof Error && error.stack) io.stderr.write(error.stack + '\n');
+  else io.stderr.write('  (set HELPDESK_DEBUG=1 to see the stack trace)\n');
+  return EXIT.failure;
+}

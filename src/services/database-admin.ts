@@ -1,0 +1,74 @@
+import type { Database } from '../db/database.ts';
+import { MIGRATIONS_TABLE } from '../db/config.ts';
+
+export interface TableCount {
+  table: string;
+  rows: number;
+}
+
+export interface DatabaseStatus {
+  backend: 'pglite' | 'postgresql';
+  location: string;
+  applied: { name: string; executedAt: string | null }[];
+  pending: string[];
+  /** SQL the schema would need to match the entities; empty when in step. */
+  drift: string[];
+  tables: TableCount[];
+}
+
+export async function applyMigrations(db: Database): Promise<string[]> {
+  const applied = await db.orm.migrator.up();
+  return applied.map((m) => m.name);
+}
+
+export async function pendingMigrations(db: Database): Promise<string[]> {
+  return (await db.orm.migrator.getPending()).map((m) => m.name);
+}
+
+export function tableNames(db: Database): string[] {
+  return [...db.orm.getMetadata().getAll().values()].filter((meta) => !meta.embeddable && !meta.virtual).map((meta) => meta.tableName);
+}
+
+export async function countRows(db: Database): Promise<TableCount[]> {
+  const connection = db.em.getConnection();
+  const existing = new Set(
+    (await connection.execute<{ table_name: string }[]>(
+      `select table_name from information_schema.tables where table_schema = current_schema()`,
+    )).map((r) => r.table_name),
+  );
+  const names = tableNames(db).filter((t) => existing.has(t)).sort();
+  if (names.length === 0) return [];
+  const union = names.map((t) => `select '${t}' as "table", count(*)::int as "rows" from "${t}"`).join(' union all ');
+  const rows = await connection.execute<{ table: string; rows: number }[]>(union);
+  const byName = new Map(rows.map((r) => [r.table, Number(r.rows)]));
+  return names.map((table) => ({ table, rows: byName.get(table) ?? 0 }));
+}
+
+export async function databaseStatus(db: Database): Promise<DatabaseStatus> {
+  const executed = await db.orm.migrator.getExecuted();
+  const pending = await pendingMigrations(db);
+  // Drift is only meaningful once every migration has run: before that, pending ones explain it.
+  const drift = pending.length === 0 ? await schemaDrift(db) : [];
+  return {
+    backend: db.target.kind,
+    location: db.target.displayUrl,
+    applied: executed.map((m) => ({ name: m.name, executedAt: m.executed_at ? new Date(m.executed_at).toISOString() : null })),
+    pending,
+    drift,
+    tables: await countRows(db),
+  };
+}
+
+async function schemaDrift(db: Database): Promise<string[]> {
+  const sql = await db.orm.schema.getUpdateSchemaSQL({ wrap: false, safe: false, dropTables: true });
+  return sql
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('set ') && !line.includes(MIGRATIONS_TABLE));
+}
+
+/** Drops every table and type of the application, then runs the migrations again. */
+export async function resetDatabase(db: Database): Promise<string[]> {
+  await db.orm.schema.drop({ dropMigrationsTable: true });
+  return applyMigrations(db);
+}
