@@ -1,0 +1,141 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database.ts';
+import { resolveTarget } from '../../src/db/target.ts';
+import { spawnCli } from '../support/cli.ts';
+import { startPasswordRejectingServer } from '../support/fake-postgres.ts';
+import { withDatabaseName } from '../support/template.ts';
+
+// These run bin/helpdesk as its own process, as an admin or a script would.
+const root = mkdtempSync(join(tmpdir(), 'helpdesk-process-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const serverUrl = process.env.DATABASE_URL;
+/** No DATABASE_URL in the child unless a test sets one: the embedded backend by default. */
+const baseEnv = { DATABASE_URL: undefined, HELPDESK_DATA_DIR: undefined, NO_COLOR: '1' };
+
+describe('helpdesk as a process', () => {
+  it('--help loads no ORM and no database driver', async () => {
+    const trace = fileURLToPath(new URL('../support/trace-imports.mjs', import.meta.url));
+    const result = await spawnCli(['--help'], baseEnv, undefined, ['--import', trace]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: helpdesk');
+    expect(result.stderr).toContain('/node_modules/commander/');
+    expect(result.stderr).not.toMatch(/@mikro-orm|@electric-sql|\/pg\//);
+  });
+
+  it('db init on the embedded database creates and seeds it; a second run changes nothing', async () => {
+    const dataDir = join(root, 'fresh');
+    const first = await spawnCli(['db', 'init', '--data-dir', dataDir, '--json'], baseEnv);
+    expect(first.stderr).toBe(`database: ${dataDir} (pglite)\n`);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout).migrationsApplied).toEqual(['Migration20261125000000_initial']);
+    const status1 = await spawnCli(['db', 'status', '--json', '--data-dir', dataDir], baseEnv);
+    const second = await spawnCli(['db', 'init', '--data-dir', dataDir, '--json'], baseEnv);
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout).migrationsApplied).toEqual([]);
+    const status2 = await spawnCli(['db', 'status', '--json', '--check', '--data-dir', dataDir], baseEnv);
+    expect(status2.code).toBe(0);
+    const parsed = JSON.parse(status2.stdout);
+    expect(parsed.tables).toHaveLength(11);
+    expect(parsed.pending).toEqual([]);
+    expect(parsed.tables).toEqual(JSON.parse(status1.stdout).tables);
+    expect(parsed.tables.find((t: { table: string }) => t.table === 'departments').rows).toBeGreaterThan(0);
+  });
+
+  it('a second process on a locked data directory exits 3 with one line, and the database stays intact', async () => {
+    const dataDir = join(root, 'locked');
+    expect((await spawnCli(['db', 'init', '--data-dir', dataDir], baseEnv)).code).toBe(0);
+    const holder = await openDatabase({ target: resolveTarget({ dataDir, env: {} }), command: 'helpdesk test-holder' });
+    try {
+      const blocked = await spawnCli(['db', 'status', '--data-dir', dataDir], baseEnv);
+      expect(blocked.code).toBe(3);
+      expect(blocked.stdout).toBe('');
+      expect(blocked.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+      expect(blocked.stderr).toMatch(new RegExp(`^error: database ${dataDir} is in use by process ${process.pid} on .+ \\(helpdesk test-holder, since .+\\); wait for it to finish\\n$`));
+    } finally {
+      await holder.close();
+    }
+    const after = await spawnCli(['db', 'status', '--check', '--json', '--data-dir', dataDir], baseEnv);
+    expect(after.code).toBe(0);
+    expect(JSON.parse(after.stdout).tables.find((t: { table: string }) => t.table === 'operators').rows).toBeGreaterThan(0);
+  });
+
+  it('refuses to create a database inside a non-empty directory that is not one', async () => {
+    const dir = join(root, 'documents');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'notes.txt'), 'keep me');
+    const result = await spawnCli(['db', 'init', '--data-dir', dir], baseEnv);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`error: ${dir} is not empty and holds no helpdesk database: choose an empty or new directory for --data-dir\n`);
+    expect(readdirSync(dir)).toEqual(['notes.txt']);
+  });
+
+  it('commands other than db init do not create a database', async () => {
+    const dir = join(root, 'missing');
+    const result = await spawnCli(['db', 'status', '--data-dir', dir], baseEnv);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toBe(`error: no helpdesk database in ${dir}: create it with \`helpdesk db init --data-dir ${dir}\`\n`);
+  });
+
+  describe('connection errors: one line, exit 3, never the password', () => {
+    it('malformed URL', async () => {
+      const result = await spawnCli(['db', 'status'], { ...baseEnv, DATABASE_URL: 'postgres://admin:s3cr3t-pw@:not-a-port/helpdesk' });
+      expect(result.code).toBe(3);
+      expect(result.stderr).toBe('error: malformed database URL postgres://admin:***@:not-a-port/helpdesk: expected postgres://user:password@host:port/database\n');
+    });
+
+    it('unreachable host', async () => {
+      const result = await spawnCli(['--database-url', 'postgres://admin:s3cr3t-pw@127.0.0.1:1/helpdesk', 'db', 'status']);
+      expect(result.code).toBe(3);
+      expect(result.stderr).toBe('error: cannot open database postgres://admin:***@127.0.0.1:1/helpdesk: connection refused (is the server running?)\n');
+    });
+
+    it('wrong password', async () => {
+      const server = await startPasswordRejectingServer();
+      try {
+        const result = await spawnCli(['db', 'init'], { ...baseEnv, DATABASE_URL: `postgres://helpdesk:s3cr3t-pw@127.0.0.1:${server.port}/helpdesk` });
+        expect(result.code).toBe(3);
+        expect(result.stderr).toBe(`error: cannot open database postgres://helpdesk:***@127.0.0.1:${server.port}/helpdesk: authentication failed (check the user and password)\n`);
+        expect(result.stdout + result.stderr).not.toContain('s3cr3t-pw');
+      } finally {
+        await server.close();
+      }
+    });
+  });
+
+  describe.runIf(serverUrl)('on the PostgreSQL server', () => {
+    it('db init creates a database that does not exist yet; a second run changes nothing', async () => {
+      const name = `helpdesk_fresh_${process.pid}`;
+      const url = withDatabaseName(serverUrl!, name);
+      const admin = new pg.Client({ connectionString: withDatabaseName(serverUrl!, 'postgres') });
+      await admin.connect();
+      try {
+        await admin.query(`drop database if exists "${name}" with (force)`);
+        const first = await spawnCli(['db', 'init', '--json'], { ...baseEnv, DATABASE_URL: url });
+        expect(first.code).toBe(0);
+        expect(JSON.parse(first.stdout).backend).toBe('postgresql');
+        const second = await spawnCli(['db', 'init', '--json'], { ...baseEnv, DATABASE_URL: url });
+        expect(second.code).toBe(0);
+        expect(JSON.parse(second.stdout).migrationsApplied).toEqual([]);
+        const status = await spawnCli(['db', 'status', '--json', '--check'], { ...baseEnv, DATABASE_URL: url });
+        expect(status.code).toBe(0);
+        expect(JSON.parse(status.stdout).tables).toHaveLength(11);
+      } finally {
+        await admin.query(`drop database if exists "${name}" with (force)`);
+        await admin.end();
+      }
+    });
+
+    it('a missing database is reported, not created, by other commands', async () => {
+      const url = withDatabaseName(serverUrl!, `helpdesk_absent_${process.pid}`);
+      const result = await spawnCli(['db', 'status'], { ...baseEnv, DATABASE_URL: url });
+      expect(result.code).toBe(3);
+      expect(result.stderr).toBe(`error: cannot open database ${url}: database does not exist: create it with \`helpdesk db init\`\n`);
+    });
+  });
+});

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadReferenceFixtures } from '../../src/services/reference/fixtures.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { runCli } from '../support/cli.ts';
+
+const TABLES = [
+  'ai_auto_responses',
+  'ai_predictions',
+  'categories',
+  'daily_stats',
+  'departments',
+  'ml_models',
+  'operators',
+  'ticket_messages',
+  'tickets',
+  'training_samples',
+  'users',
+];
+
+let database: TestDatabase;
+const fixtures = loadReferenceFixtures();
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database?.dispose();
+});
+
+describe('db commands in-process', () => {
+  it('db status --json on a fresh database: 11 empty tables, nothing pending, no drift', async () => {
+    const result = await runCli(['db', 'status', '--json'], { database });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const status = JSON.parse(result.stdout);
+    expect(status.backend).toBe(database.backend);
+    expect(status.pending).toEqual([]);
+    expect(status.drift).toEqual([]);
+    expect(status.applied.map((m: { name: string }) => m.name)).toEqual(['Migration20261125000000_initial']);
+    expect(status.tables).toEqual(TABLES.map((table) => ({ table, rows: 0 })));
+  });
+
+  it('db init seeds the fixtures once; a second run changes nothing', async () => {
+    const first = await runCli(['db', 'init'], { database });
+    expect(first.code).toBe(0);
+    const location = database.db.target.displayUrl;
+    const n = {
+      departments: fixtures.departments.length,
+      categories: fixtures.categories.length,
+      operators: fixtures.operators.length,
+      responses: fixtures.responses.length,
+    };
+    expect(first.stdout).toBe(
+      `✓ database ready: ${location} (${database.backend})\n` +
+        '  migrations: up to date\n' +
+        `  seeded: departments ${n.departments} new; categories ${n.categories} new; operators ${n.operators} new; responses ${n.responses} new\n`,
+    );
+    expect(first.stderr).toBe(`database: ${location} (${database.backend})\n`);
+    const before = JSON.parse((await runCli(['db', 'status', '--json'], { database })).stdout);
+
+    const second = await runCli(['db', 'init', '--json'], { database });
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout)).toEqual({
+      backend: database.backend,
+      location,
+      migrationsApplied: [],
+      seeded: {
+        departments: { created: 0, existing: n.departments },
+        categories: { created: 0, existing: n.categories },
+        operators: { created: 0, existing: n.operators },
+        responses: { created: 0, existing: n.responses },
+      },
+    });
+    const after = JSON.parse((await runCli(['db', 'status', '--json'], { database })).stdout);
+    expect(after.tables).toEqual(before.tables);
+    const counts = Object.fromEntries(after.tables.map((t: { table: string; rows: number }) => [t.table, t.rows]));
+    expect(counts).toMatchObject({ departments: n.departments, categories: n.categories, operators: n.operators, ai_auto_responses: n.responses });
+  });
+
+  it('db status piped is tab-separated and parseable', async () => {
+    const result = await runCli(['db', 'status'], { database });
+    expect(result.code).toBe(0);
+    const [summary, tables] = result.stdout.split('\n\n');
+    expect(summary).toBe(
+      [
+        `backend\t${database.backend}`,
+        `location\t${database.db.target.displayUrl}`,
+        'migrations applied\t1',
+        'migrations pending\t0',
+        'schema drift\tnone',
+      ].join('\n'),
+    );
+    const lines = tables!.trimEnd().split('\n');
+    expect(lines[0]).toBe('table\trows');
+    expect(lines.slice(1).map((l) => l.split('\t')[0])).toEqual(TABLES);
+  });
+
+  it('db status on a terminal draws a table, in colour unless NO_COLOR', async () => {
+    const colour = await runCli(['db', 'status'], { database, tty: true });
+    expect(colour.code).toBe(0);
+    expect(colour.stdout).toContain('\u001b[1mbackend');
+    expect(colour.stdout).toMatch(/┌─+┬─+┐/);
+    const plain = await runCli(['db', 'status'], { database, tty: true, env: { NO_COLOR: '1' } });
+    expect(plain.stdout).not.toContain('\u001b[');
+    expect(plain.stdout).toContain('│ departments       │');
+  });
+
+  it('db status --check passes when everything is applied', async () => {
+    const result = await runCli(['db', 'status', '--check', '--json'], { database });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+  });
+
+  it('db reset without a terminal refuses without --yes and deletes nothing', async () => {
+    const result = await runCli(['db', 'reset'], { database });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`error: Delete ALL data in ${database.db.target.displayUrl}: refusing without --yes when there is no terminal\n`);
+    const status = JSON.parse((await runCli(['db', 'status', '--json'], { database })).stdout);
+    expect(status.tables.find((t: { table: string }) => t.table === 'departments').rows).toBe(fixtures.departments.length);
+  });
+
+  it('db reset on a terminal asks, and "no" keeps the data', async () => {
+    const result = await runCli(['db', 'reset'], { database, tty: true, answers: [false], env: { NO_COLOR: '1' } });
+    expect(result.code).toBe(0);
+    expect(result.prompter?.asked).toEqual([`Delete ALL data in ${database.db.target.displayUrl}?`]);
+    expect(result.stderr).toBe('nothing changed\n');
+    expect(result.stdout).toBe('');
+  });
+
+  it('db reset --yes --no-seed empties every table and keeps the schema current', async () => {
+    const result = await runCli(['db', 'reset', '--yes', '--no-seed', '--json'], { database });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      location: database.db.target.displayUrl,
+      migrationsApplied: ['Migration20261125000000_initial'],
+      seeded: null,
+    });
+    const status = JSON.parse((await runCli(['db', 'status', '--json'], { database })).stdout);
+    expect(status.tables).toEqual(TABLES.map((table) => ({ table, rows: 0 })));
+    expect(status.pending).toEqual([]);
+    expect(status.drift).toEqual([]);
+  });
+
+  it('db seed after a reset inserts the reference data again', async () => {
+    const result = await runCli(['db', 'seed'], { database });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      `seeded: departments ${fixtures.departments.length} new; categories ${fixtures.categories.length} new; operators ${fixtures.operators.length} new; responses ${fixtures.responses.length} new\n`,
+    );
+  });
+
+  it('usage errors exit 2 with a hint, and --help exits 0', async () => {
+    const unknown = await runCli(['db', 'frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr).toContain("error: unknown command 'frobnicate'");
+    const help = await runCli(['db', 'init', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: helpdesk db init [options]');
+    expect(help.stdout).toContain('Examples:');
+    expect(help.stderr).toBe('');
+  });
+});

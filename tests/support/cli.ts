@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { run } from '../../src/main.ts';
+import type { Io, OutputStream } from '../../src/output/io.ts';
+import type { Choice, Prompter } from '../../src/prompts/prompter.ts';
+import type { TestDatabase } from './database.ts';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export const BIN = fileURLToPath(new URL('../../bin/helpdesk', import.meta.url));
+
+function capture(tty: boolean): OutputStream & { text: string } {
+  const stream = {
+    text: '',
+    isTTY: tty,
+    columns: 120,
+    write(chunk: string) {
+      stream.text += chunk;
+      return true;
+    },
+  };
+  return stream;
+}
+
+/** Answers prompts from a list, in order, and records each question. */
+export class ScriptedPrompter implements Prompter {
+  readonly interactive = true;
+  readonly asked: string[] = [];
+  private readonly answers: unknown[];
+  constructor(answers: unknown[]) {
+    this.answers = [...answers];
+  }
+  private next<T>(message: string): T {
+    this.asked.push(message);
+    if (this.answers.length === 0) throw new Error(`unexpected prompt: ${message}`);
+    return this.answers.shift() as T;
+  }
+  async input(message: string): Promise<string> {
+    return this.next(message);
+  }
+  async select<T>(message: string, _choices: Choice<T>[]): Promise<T> {
+    return this.next(message);
+  }
+  async checkbox<T>(message: string, _choices: Choice<T>[]): Promise<T[]> {
+    return this.next(message);
+  }
+  async confirm(message: string): Promise<boolean> {
+    return this.next(message);
+  }
+}
+
+export interface RunOptions {
+  /** Terminal mode: stdout, stderr and stdin are TTYs and prompts are answered from `answers`. */
+  tty?: boolean;
+  answers?: unknown[];
+  env?: Record<string, string | undefined>;
+  stdin?: string;
+  database?: TestDatabase;
+}
+
+/** Runs the CLI in this process against the test database (opened once per test file). */
+export async function runCli(args: string[], options: RunOptions = {}): Promise<CliResult & { prompter?: ScriptedPrompter }> {
+  const tty = options.tty ?? false;
+  const stdout = capture(tty);
+  const stderr = capture(tty);
+  const stdin = Readable.from(options.stdin !== undefined ? [options.stdin] : []) as Io['stdin'];
+  stdin.isTTY = tty;
+  const prompter = tty ? new ScriptedPrompter(options.answers ?? []) : undefined;
+  const database = options.database;
+  const code = await run(
+    [...(database?.cliArgs ?? []), ...args],
+    { stdout, stderr, stdin, env: { ...options.env }, cwd: process.cwd() },
+    {
+      ...(prompter ? { prompter } : {}),
+      ...(database
+        ? { openDatabase: async () => ({ target: database.db.target, orm: database.db.orm, em: database.db.orm.em.fork(), close: async () => undefined }) }
+        : {}),
+    },
+  );
+  return { code, stdout: stdout.text, stderr: stderr.text, ...(prompter ? { prompter } : {}) };
+}
+
+/** Runs bin/helpdesk as its own process, as a script would. */
+export function spawnCli(args: string[], env: Record<string, string | undefined> = {}, input?: string, nodeArgs: string[] = []): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}

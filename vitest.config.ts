@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    globalSetup: ['tests/support/global-setup.ts'],
+    // Every test file gets its own process: an embedded PGlite instance costs 200-500 MB that
+    // is only returned when the process ends. Two workers fit the 2-core machines we run on.
+    pool: 'forks',
+    isolate: true,
+    maxWorkers: 2,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
