@@ -26,7 +26,13 @@ async function pgliteTemplate(): Promise<void> {
   } finally {
     await db.close();
   }
-  renameSync(building, dir);
+  try {
+    renameSync(building, dir);
+  } catch (error) {
+    // Another run built it at the same time: use theirs.
+    if (!existsSync(dir)) throw error;
+    rmSync(building, { recursive: true, force: true });
+  }
 }
 
 async function postgresTemplate(url: string): Promise<void> {
