@@ -156,8 +156,8 @@ export async function removeDepartment(em: EntityManager, name: string, options:
       await tx.flush();
       return { removed: department.name, outcome: 'deactivated', reason: `${history} closed ticket(s) refer to it`, ...(reassigned ? { reassigned } : {}) };
     }
-    tx.remove(department);
-    await guarded(() => tx.flush(), { unique: 'unexpected duplicate', foreignKey: `department "${department.name}" is still referred to` });
+    // A native delete: the identity map still holds the dependents as they were before the move.
+    await guarded(() => tx.nativeDelete(Department, { id: department.id }), { unique: 'unexpected duplicate', foreignKey: `department "${department.name}" is still referred to` });
     return { removed: department.name, outcome: 'removed', ...(reassigned ? { reassigned } : {}) };
   });
 }

@@ -26,7 +26,8 @@ export interface ImportSpec<Patch> {
 export type FileFormat = 'csv' | 'json';
 
 export interface SourceRecord {
-  line: number;
+  /** Where the record is in the file: "line 3", or "item 3" when a JSON file has several on a line. */
+  where: string;
   values: Record<string, unknown>;
 }
 
@@ -71,7 +72,7 @@ function readCsv(file: string, text: string): SourceRecord[] {
     const line = info.lines - (body.match(/\n/g)?.length ?? 0);
     const values: Record<string, unknown> = {};
     for (const [field, cell] of Object.entries(record)) values[field] = unneutralise(cell);
-    return { line, values };
+    return { where: `line ${line}`, values };
   });
 }
 
@@ -84,8 +85,13 @@ function readJson(file: string, text: string): SourceRecord[] {
     } catch (error) {
       throw new InputError(`${file}: malformed JSON: ${(error as Error).message}`);
     }
+    if (!Array.isArray(data)) throw new InputError(`${file}: expected a JSON array`);
     const lines = arrayItemLines(text);
-    return (data as unknown[]).map((item, index) => ({ line: lines[index] ?? index + 1, values: asObject(file, lines[index] ?? index + 1, item) }));
+    const oneEach = new Set(lines).size === data.length;
+    return data.map((item, index) => {
+      const where = oneEach ? `line ${lines[index]}` : `item ${index + 1}`;
+      return { where, values: asObject(file, where, item) };
+    });
   }
   // JSON Lines: one object per line.
   const records: SourceRecord[] = [];
@@ -97,13 +103,13 @@ function readJson(file: string, text: string): SourceRecord[] {
     } catch (error) {
       throw new InputError(`${file}: line ${index + 1}: malformed JSON: ${(error as Error).message}`);
     }
-    records.push({ line: index + 1, values: asObject(file, index + 1, item) });
+    records.push({ where: `line ${index + 1}`, values: asObject(file, `line ${index + 1}`, item) });
   });
   return records;
 }
 
-function asObject(file: string, line: number, item: unknown): Record<string, unknown> {
-  if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new InputError(`${file}: line ${line}: expected an object, got ${JSON.stringify(item)}`);
+function asObject(file: string, where: string, item: unknown): Record<string, unknown> {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new InputError(`${file}: ${where}: expected an object, got ${JSON.stringify(item)}`);
   return item as Record<string, unknown>;
 }
 
@@ -137,17 +143,17 @@ function arrayItemLines(text: string): number[] {
 }
 
 /** Re-throws an error with the file and line in front, keeping its kind (and exit code). */
-function atLine(error: unknown, file: string, line: number): unknown {
+function atLine(error: unknown, file: string, where: string): unknown {
   if (!(error instanceof HelpdeskError)) return error;
   const Kind = error.constructor as new (message: string, details: string[]) => HelpdeskError;
-  return new Kind(`${file}: line ${line}: ${error.message}`, error.details);
+  return new Kind(`${file}: ${where}: ${error.message}`, error.details);
 }
 
 /** Validates every record, then upserts them all in one transaction (all or nothing). */
 export async function importRecords<Patch>(em: EntityManager, spec: ImportSpec<Patch>, file: string, records: SourceRecord[]): Promise<ImportResult> {
   const allowed = new Set([...spec.fields, ...spec.computed]);
-  const seen = new Map<string, number>();
-  const patches = records.map(({ line, values }) => {
+  const seen = new Map<string, string>();
+  const patches = records.map(({ where, values }) => {
     try {
       const unknown = Object.keys(values).filter((field) => !allowed.has(field));
       if (unknown.length > 0) throw new InputError(`unknown field "${unknown[0]}" (fields: ${spec.fields.join(', ')})`);
@@ -156,20 +162,20 @@ export async function importRecords<Patch>(em: EntityManager, spec: ImportSpec<P
       const key = spec.keyOf(patch);
       if (key === undefined) throw new InputError(`${spec.keyFields.join(' and ')} missing`);
       const earlier = seen.get(key);
-      if (earlier !== undefined) throw new InputError(`the same ${spec.noun} as line ${earlier}`);
-      seen.set(key, line);
-      return { line, patch };
+      if (earlier !== undefined) throw new InputError(`the same ${spec.noun} as ${earlier}`);
+      seen.set(key, where);
+      return { where, patch };
     } catch (error) {
-      throw atLine(error, file, line);
+      throw atLine(error, file, where);
     }
   });
   const result: ImportResult = { file, records: patches.length, created: 0, updated: 0, unchanged: 0 };
   await em.transactional(async (tx) => {
-    for (const { line, patch } of patches) {
+    for (const { where, patch } of patches) {
       try {
         result[await spec.upsert(tx, patch, fieldLabel)]++;
       } catch (error) {
-        throw atLine(error, file, line);
+        throw atLine(error, file, where);
       }
     }
   });
