@@ -62,9 +62,11 @@ function readCsv(file: string, text: string): SourceRecord[] {
   try {
     parsed = parseCsv(text, { columns: true, info: true, raw: true, skip_empty_lines: true, trim: false }) as typeof parsed;
   } catch (error) {
-    const err = error as { message: string; lines?: number };
+    const err = error as { message: string; lines?: number; raw?: string };
     const message = err.message.replace(/ on line \d+$/, '').replace(/^Invalid Record Length: /, '');
-    throw new InputError(err.lines ? `${file}: line ${err.lines}: malformed CSV: ${message}` : `${file}: malformed CSV: ${message}`);
+    // Name the line the bad record starts on, not the one the parser stopped at.
+    const line = err.lines === undefined ? undefined : err.lines - (typeof err.raw === 'string' ? (err.raw.replace(/\r?\n$/, '').match(/\n/g)?.length ?? 0) : 0);
+    throw new InputError(line ? `${file}: line ${line}: malformed CSV: ${message}` : `${file}: malformed CSV: ${message}`);
   }
   return parsed.map(({ record, raw, info }) => {
     // The parser reports the line a record ends on; count back over the record's own line breaks.
