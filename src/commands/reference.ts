@@ -152,6 +152,8 @@ export interface RemoveSteps<Key> {
   display(key: Key): string;
   remove(em: EntityManager, key: Key): Promise<RemoveResult>;
   question?(name: string): string;
+  /** How the key typed on the command line is named before the row is looked up (default: in quotes). */
+  displayGiven?(key: string): string;
 }
 
 /**
@@ -162,7 +164,7 @@ export async function runRemove<Key>(ctx: CommandContext, key: string | undefine
   const question = steps.question ?? ((name: string) => `Remove ${steps.noun} ${name}?`);
   requireFlags(ctx, [[key, steps.keyName]]);
   // Without a terminal and without --yes this fails at once, before the database is opened.
-  if (!ctx.prompter.interactive) await confirmDestructive(ctx.prompter, options.yes, question(`"${key}"`));
+  if (!ctx.prompter.interactive) await confirmDestructive(ctx.prompter, options.yes, question(steps.displayGiven ? steps.displayGiven(key!) : `"${key}"`));
   let shown = '';
   const result = await withDatabase(ctx, async (db) => {
     const found = await steps.find(db.em, asker(ctx));

@@ -108,7 +108,7 @@ describe('operators', () => {
     expect(await cli(['operators', 'remove', 'aigerim@example.kz'])).toMatchObject({
       code: 2,
       stdout: '',
-      stderr: 'error: Remove operator "aigerim@example.kz": refusing without --yes when there is no terminal\n',
+      stderr: 'error: Remove operator aigerim@example.kz: refusing without --yes when there is no terminal\n',
     });
     const result = await terminal(['operators', 'remove', 'aigerim@example.kz'], [true]);
     expect(result).toMatchObject({ code: 0, stderr: '', stdout: 'deactivated operator aigerim@example.kz instead of removing it: 3 ticket(s) in their history, 2 still open\n' });

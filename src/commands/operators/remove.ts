@@ -9,6 +9,7 @@ export async function operatorsRemove(ctx: CommandContext, email: string | undef
     keyName: 'EMAIL',
     find: async (em, ask) => (await findOperator(em, await ask.pick(email, 'EMAIL', 'Which operator?', () => operatorChoices(em)))).email,
     display: (key) => key,
+    displayGiven: (key) => key,
     remove: (em, key) => removeOperator(em, key),
   });
 }
