@@ -69,6 +69,8 @@ async function schemaDrift(db: Database): Promise<string[]> {
 
 /** Drops every table and type of the application, then runs the migrations again. */
 export async function resetDatabase(db: Database): Promise<string[]> {
-  await db.orm.schema.drop({ dropMigrationsTable: true });
+  await db.orm.schema.drop({ dropMigrationsTable: false });
+  // The migrations table stays (the migrator has checked it exists); only its rows go.
+  await db.em.getConnection().execute(`delete from "${MIGRATIONS_TABLE}"`);
   return applyMigrations(db);
 }

@@ -129,7 +129,8 @@ describe('db commands in-process', () => {
   });
 
   it('db reset --yes --no-seed empties every table and keeps the schema current', async () => {
-    const result = await runCli(['db', 'reset', '--yes', '--no-seed', '--json'], { database });
+    const result = await runCli(['db', 'reset', '--yes', '--no-seed', '--json'], { database, env: { HELPDESK_DEBUG: '1' } });
+    expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
       location: database.db.target.displayUrl,
