@@ -74,9 +74,12 @@ export function resolveCsvColumns(header: string[], mapping: Map<ImportField, st
   return columns;
 }
 
-/** JSONL: field → key; unmapped fields are read from keys of the same name. */
-export function resolveJsonKeys(mapping: Map<ImportField, string>): Map<ImportField, string> {
-  const keys = new Map<ImportField, string>();
-  for (const field of IMPORT_FIELDS) keys.set(field, mapping.get(field) ?? field);
+/** JSONL: the keys a field is read from: the mapped one, else its name and aliases (user_email, ...). */
+export function resolveJsonKeys(mapping: Map<ImportField, string>): Map<ImportField, string[]> {
+  const keys = new Map<ImportField, string[]>();
+  for (const field of IMPORT_FIELDS) {
+    const mapped = mapping.get(field);
+    keys.set(field, mapped !== undefined ? [mapped] : [field, ...Object.entries(ALIASES).filter(([, f]) => f === field).map(([alias]) => alias)]);
+  }
   return keys;
 }

@@ -164,6 +164,8 @@ export async function* csvRecords(chunks: AsyncIterable<Buffer>, delimiter: numb
     const records: CsvRecord[] = [];
     const end = buf.length;
     let pos = 0;
+    /** End of the last complete record: an incomplete one is parsed again with more data. */
+    let complete = 0;
     // Cached positions of the next LF and the next delimiter (-1 = none in the buffer).
     let nextLf = -2;
     let nextDelim = -2;
@@ -261,9 +263,10 @@ export async function* csvRecords(chunks: AsyncIterable<Buffer>, delimiter: numb
       const blank = fields.length === 1 && fields[0]!.length === 0 && !error;
       if (!blank) records.push(error ? { line, fields, error } : { line, fields });
       line += newlines;
+      complete = pos;
       if (pos === start) break; // no progress (cannot happen, but never loop forever)
     }
-    return { records, consumed: pos };
+    return { records, consumed: complete };
   };
 
   for await (const chunk of chunks) {

@@ -89,7 +89,7 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
   return withBulkSession(db, async (session) => {
     const lookups = await loadLookups(session);
     const rows = format === 'csv' ? await csvRows(counted, options, head, bom) : jsonRows(counted, options);
-    const columnName = format === 'csv' ? rows.columnName : (field: ImportField) => resolveJsonKeys(options.mapping).get(field) ?? field;
+    const { columnName } = rows;
 
     let read = 0;
     let rejected = 0;
@@ -153,6 +153,14 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
 
     await session.begin();
     try {
+      // Sorts and hashes over the whole file stay in memory; the staging table in local buffers
+      // (settable only before the session's first temporary table, hence at the start).
+      await session.query(`set local work_mem = '128MB'`);
+      await session.query('savepoint temp_buffers');
+      await session.query(`set local temp_buffers = '64MB'`).then(
+        () => session.query('release savepoint temp_buffers'),
+        () => session.query('rollback to savepoint temp_buffers'),
+      );
       await session.query(`create temporary table ${STAGING} (${STAGING_DDL}) on commit drop`);
       await session.copyIn(STAGING, STAGING_COLUMNS, copyData());
       stagedAt = performance.now();
@@ -240,8 +248,11 @@ async function csvRows(chunks: AsyncIterable<Buffer>, options: ImportOptions, he
 }
 
 function jsonRows(chunks: AsyncIterable<Buffer>, options: ImportOptions): RowSource {
-  const keys = [...resolveJsonKeys(options.mapping).entries()].map(([field, key]) => ({ field, key, slot: FIELD_INDEX[field] }));
-  const messagesKey = resolveJsonKeys(options.mapping).get('messages')!;
+  const candidates = resolveJsonKeys(options.mapping);
+  const keys = [...candidates.entries()].filter(([field]) => field !== 'messages').map(([field, names]) => ({ field, names, slot: FIELD_INDEX[field] }));
+  const messagesKey = candidates.get('messages')![0]!;
+  // Errors name the key the row used; the first candidate when it had none.
+  const used = new Map<ImportField, string>();
   const { encoding } = options;
   async function* batches(): AsyncGenerator<RawRow[]> {
     for await (const lines of jsonlLines(chunks)) {
@@ -260,9 +271,15 @@ function jsonRows(chunks: AsyncIterable<Buffer>, options: ImportOptions): RowSou
         const object = parsed as Record<string, unknown>;
         const values: (string | undefined)[] = new Array(IMPORT_FIELDS.length);
         let problems: RawRow['problems'];
-        for (const { field, key, slot } of keys) {
-          if (field === 'messages') continue;
-          const v = object[key];
+        for (const { field, names, slot } of keys) {
+          let v: unknown;
+          for (const name of names) {
+            v = object[name];
+            if (v !== undefined) {
+              if (!used.has(field)) used.set(field, name);
+              break;
+            }
+          }
           if (v === undefined || v === null) continue;
           if (typeof v === 'string') values[slot] = v;
           else if (typeof v === 'number' || typeof v === 'boolean') values[slot] = String(v);
@@ -274,7 +291,7 @@ function jsonRows(chunks: AsyncIterable<Buffer>, options: ImportOptions): RowSou
       });
     }
   }
-  return { batches: batches(), columnName: (field) => field };
+  return { batches: batches(), columnName: (field) => used.get(field) ?? candidates.get(field)![0]! };
 }
 
 async function createDepartments(session: BulkSession, departments: NamedRow[]): Promise<string[]> {
@@ -318,7 +335,9 @@ async function createUsers(session: BulkSession): Promise<number> {
 async function createTickets(session: BulkSession, messages: boolean): Promise<{ tickets: number; samples: number; messages: number }> {
   const [row] = await session.query<{ tickets: number; samples: number; messages: number }>(`
     with candidates as (
-      select s.* from ${STAGING} s where s.external_id is not null
+      select s.* from ${STAGING} s
+      where s.external_id is not null
+        and not exists (select 1 from tickets t where t.source = s.source::ticket_source and t.external_id = s.external_id)
       union all
       select f.* from (
         select distinct on (s.content_hash) s.* from ${STAGING} s
@@ -341,7 +360,6 @@ async function createTickets(session: BulkSession, messages: boolean): Promise<{
              s.priority::priority, s.issue_type::issue_type, s.department, 'historic', s.id, s.content_hash
       from created c join ${STAGING} s on s.id = c.id
       where s.category is not null
-      order by s.line
       on conflict (content_hash) do nothing
       returning 1
     )${
