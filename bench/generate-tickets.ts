@@ -58,14 +58,19 @@ export function generatedRow(random: () => number, index: number): string[] {
   ];
 }
 
-/** Writes `rows` generated tickets as CSV (header first) to `path`; returns the byte count. */
-export async function generateTicketsCsv(path: string, rows: number, seed = 42, from = 1): Promise<number> {
+/** The rows of a generated file, as cells, without the header. */
+export function* generatedRows(rows: number, seed = 42): Generator<string[]> {
   const random = prng(seed);
+  for (let i = 1; i <= rows; i++) yield generatedRow(random, i);
+}
+
+/** Writes `rows` generated tickets as CSV (header first) to `path`; returns the byte count. */
+export async function generateTicketsCsv(path: string, rows: number, seed = 42): Promise<number> {
   const out = createWriteStream(path);
   let bytes = 0;
   let chunk = GENERATED_HEADER.join(',') + '\n';
-  for (let i = from; i < from + rows; i++) {
-    chunk += generatedRow(random, i).map(csvCell).join(',') + '\n';
+  for (const row of generatedRows(rows, seed)) {
+    chunk += row.map(csvCell).join(',') + '\n';
     if (chunk.length > 256 * 1024) {
       bytes += Buffer.byteLength(chunk);
       if (!out.write(chunk)) await once(out, 'drain');
