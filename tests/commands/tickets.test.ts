@@ -8,6 +8,11 @@ async function query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
   return database.db.em.getConnection().execute<T[]>(sql);
 }
 
+async function one<T>(sql: string): Promise<T> {
+  const [row] = await query<T>(sql);
+  return row!;
+}
+
 const history = new URL('../../fixtures/tickets/history.jsonl', import.meta.url).pathname;
 
 beforeAll(async () => {
@@ -23,20 +28,20 @@ afterAll(async () => {
 describe('tickets list', () => {
   it('filters by status, language, source, category, department and date range, with limit and offset', async () => {
     const all = JSON.parse((await runCli(['tickets', 'list', '--limit', '1000', '--json'], { database })).stdout);
-    const [{ n }] = await query<{ n: number }>('select count(*)::int as n from tickets');
+    const { n } = await one<{ n: number }>('select count(*)::int as n from tickets');
     expect(all).toHaveLength(n);
     // Newest first.
     expect(all.map((t: { createdAt: string }) => t.createdAt)).toEqual([...all.map((t: { createdAt: string }) => t.createdAt)].sort().reverse());
 
     const kk = JSON.parse((await runCli(['tickets', 'list', '--language', 'KK', '--limit', '1000', '--json'], { database })).stdout);
-    const [{ kkCount }] = await query<{ kkCount: number }>(`select count(*)::int as "kkCount" from tickets where language = 'kk'`);
+    const { kkCount } = await one<{ kkCount: number }>(`select count(*)::int as "kkCount" from tickets where language = 'kk'`);
     expect(kk).toHaveLength(kkCount);
     expect(kkCount).toBeGreaterThan(0);
 
     const filtered = JSON.parse(
       (await runCli(['tickets', 'list', '--category', 'hardware', '--department', 'End User Support', '--source', 'email', '--status', 'closed', '--limit', '1000', '--json'], { database })).stdout,
     );
-    const [{ expected }] = await query<{ expected: number }>(
+    const { expected } = await one<{ expected: number }>(
       `select count(*)::int as expected from tickets t join categories c on c.id = t.category_id join departments d on d.id = t.department_id
        where c.name = 'Hardware' and d.name = 'End User Support' and t.source = 'email' and t.status = 'closed'`,
     );
@@ -45,7 +50,7 @@ describe('tickets list', () => {
     for (const t of filtered) expect(t).toMatchObject({ category: 'Hardware', department: 'End User Support', source: 'email', status: 'closed' });
 
     const october = JSON.parse((await runCli(['tickets', 'list', '--from', '2026-10-01', '--to', '2026-10-31', '--limit', '1000', '--json'], { database })).stdout);
-    const [{ inOctober }] = await query<{ inOctober: number }>(`select count(*)::int as "inOctober" from tickets where created_at >= '2026-10-01T00:00:00Z' and created_at < '2026-11-01T00:00:00Z'`);
+    const { inOctober } = await one<{ inOctober: number }>(`select count(*)::int as "inOctober" from tickets where created_at >= '2026-10-01T00:00:00Z' and created_at < '2026-11-01T00:00:00Z'`);
     expect(october).toHaveLength(inOctober);
 
     const page = JSON.parse((await runCli(['tickets', 'list', '--limit', '5', '--offset', '10', '--json'], { database })).stdout);
@@ -72,14 +77,14 @@ describe('tickets list', () => {
 
 describe('tickets create and show', () => {
   it('creates a ticket: language detected (Kazakh), user matched by e-mail regardless of case, subject from the body', async () => {
-    const [{ email }] = await query<{ email: string }>(`select email from users order by email limit 1`);
+    const { email } = await one<{ email: string }>(`select email from users order by email limit 1`);
     const body = 'Принтер жұмыс істемейді, көмектесіңізші. Қағаз кептеліп қалды.';
     const created = await runCli(['tickets', 'create', '--email', email.toUpperCase(), '--body', body, '--source', 'phone', '--json'], { database });
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
     const ticket = JSON.parse(created.stdout);
     expect(ticket).toMatchObject({ language: 'kk', source: 'phone', status: 'new', subject: body, body, user: { email } });
-    const [{ users }] = await query<{ users: number }>(`select count(*)::int as users from users where lower(email) = lower('${email}')`);
+    const { users } = await one<{ users: number }>(`select count(*)::int as users from users where lower(email) = lower('${email}')`);
     expect(users).toBe(1);
 
     const shown = await runCli(['tickets', 'show', `#${ticket.number}`, '--json'], { database });
