@@ -36,7 +36,7 @@ function file(name: string, content: string | Buffer): string {
   writeFileSync(path, content);
   return path;
 }
-const importCli = (args: string[], options: { stdin?: string } = {}) => runCli(['import', 'tickets', ...args], { database, ...options });
+const importCli = (args: string[], options: { stdin?: string; env?: Record<string, string> } = {}) => runCli(['import', 'tickets', ...args], { database, ...options });
 
 describe('import tickets: the real IT tickets', () => {
   beforeAll(emptyTickets);
@@ -250,6 +250,16 @@ describe('import tickets: formats', () => {
     expect(JSON.parse(bom.stdout)).toMatchObject({ created: 1, skipped: 1 });
     const subjects = await query<{ subject: string }>('select subject from tickets order by number');
     expect(subjects.map((s) => s.subject)).toEqual(['Принтер', 'Почта', 'Laptop']);
+  });
+
+  it('a progress bar on stderr only when it is a terminal; stdout keeps the summary', async () => {
+    const path = file('progress.csv', 'body\nOne\nTwo\n');
+    const piped = await importCli([path], { env: { NO_COLOR: '1' } });
+    expect(piped.stderr).toBe('');
+    const terminal = await runCli(['import', 'tickets', path], { database, tty: true, env: { NO_COLOR: '1' } });
+    expect(terminal.code).toBe(0);
+    expect(terminal.stderr).toBe('\r[##############################] 100% 2 rows, ' + terminal.stderr.split(', ')[1]!.split(' rows/s')[0] + ' rows/s\x1b[K\r\x1b[K');
+    expect(terminal.stdout).toMatch(/^created 0 tickets, skipped 2 existing, rejected 0 /);
   });
 
   it('usage errors: a mapped column that is not there, an unknown field, a missing file', async () => {

@@ -329,7 +329,7 @@ async function createUsers(session: BulkSession): Promise<number> {
 
 /**
  * One statement: tickets that do not exist yet (by source and external id; without an external
- * id, by content hash, the first in the file winning), then the training samples of the new
+ * id, by content hash, the first in the file winning; ticket numbers in file order), then the training samples of the new
  * labelled tickets (deduplicated by content hash) and their messages.
  */
 async function createTickets(session: BulkSession, messages: boolean): Promise<{ tickets: number; samples: number; messages: number }> {
@@ -339,11 +339,10 @@ async function createTickets(session: BulkSession, messages: boolean): Promise<{
       where s.external_id is not null
         and not exists (select 1 from tickets t where t.source = s.source::ticket_source and t.external_id = s.external_id)
       union all
-      select f.* from (
-        select distinct on (s.content_hash) s.* from ${STAGING} s
-        where s.external_id is null order by s.content_hash, s.line
-      ) f
-      where not exists (select 1 from tickets t where t.content_hash = f.content_hash)
+      select s.* from ${STAGING} s
+      where s.external_id is null
+        and not exists (select 1 from ${STAGING} e where e.external_id is null and e.content_hash = s.content_hash and e.line < s.line)
+        and not exists (select 1 from tickets t where t.content_hash = s.content_hash)
     ), created as (
       insert into tickets (id, source, external_id, user_id, subject, body, language, category_id, priority, issue_type, status,
                            department_id, content_hash, created_at, updated_at, first_response_at, resolved_at, closed_at)
