@@ -84,5 +84,5 @@ describe('import tickets killed with SIGKILL, then run again', () => {
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ created: 0, skipped: ROWS, usersCreated: 0, samplesCreated: 0 });
     expect(await tableCounts()).toMatchObject({ tickets: ROWS, training_samples: ROWS, users: emails.size });
-  });
+  }, 180_000);
 });

@@ -74,7 +74,7 @@ describe('import tickets: the real IT tickets', () => {
     expect(JSON.parse(second.stdout)).toMatchObject({ rows: IT_TICKET_ROWS, created: 0, skipped: IT_TICKET_ROWS, rejected: 0, samplesCreated: 0, categoriesCreated: [], departmentsCreated: [] });
     expect(await count('tickets')).toBe(IT_TICKET_ROWS);
     expect(await count('training_samples')).toBe(hashes!.n);
-  });
+  }, 180_000);
 });
 
 describe('import tickets: broken rows', () => {
