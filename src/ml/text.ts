@@ -73,7 +73,7 @@ const REPLY_HEADER_LINES: readonly RegExp[] = [
   /^_{5,}$/, // Outlook separator line
   /^on\b.{3,200}\bwrote:?$/, // On Mon, 1 Jan 2024, John <j@x> wrote:
   /^(from|от|кімнен|жіберуші):\s.+/, // Outlook header block "From: ..." (followed by Sent/To/Subject)
-  /.{3,200}\b(пишет|написал|написала|написал\(а\)|wrote|жазды|жазған)\s*:$/,
+  /.{3,200}[^\p{L}](пишет|написал|написала|написал\(а\)|wrote|жазды|жазған)\s*:$/u,
   /^\d{1,2}[./]\d{1,2}[./]\d{2,4}.{0,80}(пишет|написал|wrote|жазды).{0,10}$/,
 ];
 
@@ -85,22 +85,22 @@ const SIGNATURE_LINES: readonly RegExp[] = [
   /^(thanks|thank you|many thanks)( and (best )?regards)?,?$/,
   /^sincerely,?$/,
   /^cheers,?$/,
-  /^с уважением\b.{0,60}$/,
-  /^с наилучшими пожеланиями\b.{0,40}$/,
-  /^(спасибо|заранее спасибо|благодарю),?$/,
-  /^құрметпен\b.{0,60}$/,
-  /^(рахмет|алдын ала рахмет),?$/,
+  /^с уважением(?!\p{L}).{0,60}$/u,
+  /^с наилучшими пожеланиями(?!\p{L}).{0,40}$/u,
+  /^(спасибо|заранее спасибо|благодарю),?$/u,
+  /^құрметпен(?!\p{L}).{0,60}$/u,
+  /^(рахмет|алдын ала рахмет),?$/u,
   /^sent from my \w+.{0,40}$/,
-  /^(отправлено|отправлено с|отправлено из|послано с) (моего )?\w+.{0,40}$/,
+  /^(отправлено|послано) (с|из|со) (моего )?\p{L}+.{0,40}$/u,
   /^get outlook for \w+$/,
-  /^(менің )?\w+ (құрылғысынан|арқылы) жіберілді$/,
+  /^(менің )?\p{L}+ (құрылғысынан|арқылы) жіберілді$/u,
 ];
 
 /** Inline (same line) markers: text after them is dropped. */
 const INLINE_CUTS: readonly RegExp[] = [
   /\s-{3,}\s*(original message|исходное сообщение|forwarded message|пересылаемое сообщение)\s*-{3,}/,
   /\s(sent from my (iphone|ipad|android|samsung|galaxy|mobile|phone|huawei|xiaomi))\b/,
-  /\s(отправлено (с|из) (iphone|ipad|android|мобильного|моего))\b/,
+  /\s(отправлено (с|из|со) (iphone|ipad|android|мобильного|моего))(?!\p{L})/u,
   /\s(от|from):\s*\S+@\S+\s+(отправлено|sent):/,
 ];
 

@@ -1,0 +1,242 @@
+/**
+ * Compact binary artifact for one trained head (vectorizer included), for a PostgreSQL bytea.
+ *
+ * Layout (little endian):
+ *   0  'HDML'            magic
+ *   4  u8 version (1)
+ *   5  u8 flags          bit 0: body is raw-DEFLATE compressed
+ *   6  body:
+ *        u32 header length, header JSON (UTF-8): kind, labels, temperature, params,
+ *            vectorizer config + nDocs, counts, bias (float32 values), scales (float32 values)
+ *        used buckets (IDF ≠ 0): LEB128 varints, delta-coded, ascending
+ *        IDF: u16 per used bucket (IDF · 1024, IDFs are quantised to 1/1024 at fit time)
+ *        row bitmap: 1 bit per used bucket — set when the bucket has a weight row
+ *        weights: rows × K, int8 codes (quantised heads) or float32 (unquantised heads)
+ *
+ * All values are stored exactly, so a deserialised head predicts bit-identically.
+ */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { VectorizerConfig } from './features.ts';
+import { QUANT_TABLE } from './classifier.ts';
+import type { TrainedHead } from './classifier.ts';
+
+const MAGIC = [0x48, 0x44, 0x4d, 0x4c]; // HDML
+const VERSION = 1;
+
+interface Header {
+  kind: TrainedHead['kind'];
+  labels: string[];
+  temperature: number;
+  params: TrainedHead['params'];
+  vectorizer: { config: VectorizerConfig; nDocs: number };
+  nUsed: number;
+  nRows: number;
+  quantized: boolean;
+  bias: number[];
+  scales: number[];
+}
+
+class ByteWriter {
+  buf = new Uint8Array(1 << 16);
+  len = 0;
+  private ensure(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < this.len + n) cap *= 2;
+    const b = new Uint8Array(cap);
+    b.set(this.buf.subarray(0, this.len));
+    this.buf = b;
+  }
+  u8(v: number): void {
+    this.ensure(1);
+    this.buf[this.len++] = v & 255;
+  }
+  u16(v: number): void {
+    this.ensure(2);
+    this.buf[this.len++] = v & 255;
+    this.buf[this.len++] = (v >>> 8) & 255;
+  }
+  u32(v: number): void {
+    this.ensure(4);
+    new DataView(this.buf.buffer).setUint32(this.len, v >>> 0, true);
+    this.len += 4;
+  }
+  varint(v: number): void {
+    while (v >= 0x80) {
+      this.u8((v & 0x7f) | 0x80);
+      v >>>= 7;
+    }
+    this.u8(v);
+  }
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+  }
+  result(): Uint8Array {
+    return this.buf.slice(0, this.len);
+  }
+}
+
+class ByteReader {
+  pos = 0;
+  readonly buf: Uint8Array;
+  readonly view: DataView;
+  constructor(buf: Uint8Array) {
+    this.buf = buf;
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+  private need(n: number): void {
+    if (this.pos + n > this.buf.length) throw new Error('model artifact truncated');
+  }
+  u8(): number {
+    this.need(1);
+    return this.buf[this.pos++]!;
+  }
+  u16(): number {
+    this.need(2);
+    const v = this.view.getUint16(this.pos, true);
+    this.pos += 2;
+    return v;
+  }
+  u32(): number {
+    this.need(4);
+    const v = this.view.getUint32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+  varint(): number {
+    let v = 0;
+    let shift = 0;
+    for (;;) {
+      const b = this.u8();
+      v += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return v;
+      shift += 7;
+      if (shift > 35) throw new Error('bad varint in model artifact');
+    }
+  }
+  bytes(n: number): Uint8Array {
+    this.need(n);
+    const b = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return b;
+  }
+}
+
+export interface SerializeOptions {
+  /** raw-DEFLATE the body (default true). */
+  compress?: boolean;
+}
+
+export function serializeModel(model: TrainedHead, opts: SerializeOptions = {}): Uint8Array {
+  const compress = opts.compress ?? true;
+  const K = model.labels.length;
+  const idf = model.vectorizer.idf;
+  const used: number[] = [];
+  for (let b = 0; b < idf.length; b++) if (idf[b] !== 0) used.push(b);
+  const nRows = model.weights.length / K;
+  const quantized = model.codes !== null;
+  const header: Header = {
+    kind: model.kind,
+    labels: model.labels,
+    temperature: model.temperature,
+    params: model.params,
+    vectorizer: { config: model.vectorizer.config, nDocs: model.vectorizer.nDocs },
+    nUsed: used.length,
+    nRows,
+    quantized,
+    bias: Array.from(model.bias),
+    scales: Array.from(model.scales),
+  };
+  const w = new ByteWriter();
+  const hj = new TextEncoder().encode(JSON.stringify(header));
+  w.u32(hj.length);
+  w.bytes(hj);
+  let prev = 0;
+  for (const b of used) {
+    w.varint(b - prev);
+    prev = b;
+  }
+  for (const b of used) {
+    const q = Math.round(idf[b]! * 1024);
+    if (q < 1 || q > 0xffff) throw new Error(`IDF ${idf[b]} out of the u16 range`);
+    w.u16(q);
+  }
+  const bitmap = new Uint8Array(Math.ceil(used.length / 8));
+  let rowsSeen = 0;
+  for (let i = 0; i < used.length; i++) {
+    const r = model.rowOf[used[i]!]!;
+    if (r >= 0) {
+      if (r !== rowsSeen) throw new Error('weight rows must be in ascending bucket order');
+      rowsSeen++;
+      bitmap[i >>> 3]! |= 1 << (i & 7);
+    }
+  }
+  if (rowsSeen !== nRows) throw new Error('weight row without IDF');
+  w.bytes(bitmap);
+  if (quantized) {
+    const c = model.codes!;
+    w.bytes(new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
+  } else {
+    const f = Float32Array.from(model.weights);
+    w.bytes(new Uint8Array(f.buffer));
+  }
+  const body = w.result();
+  const payload = compress ? deflateRawSync(body, { level: 9 }) : body;
+  const out = new Uint8Array(6 + payload.length);
+  out.set(MAGIC, 0);
+  out[4] = VERSION;
+  out[5] = compress ? 1 : 0;
+  out.set(payload, 6);
+  return out;
+}
+
+export function deserializeModel(bytes: Uint8Array): TrainedHead {
+  if (bytes.length < 6 || MAGIC.some((m, i) => bytes[i] !== m)) throw new Error('not a helpdesk model artifact');
+  if (bytes[4] !== VERSION) throw new Error(`unsupported model artifact version ${bytes[4]}`);
+  const flags = bytes[5]!;
+  const body = flags & 1 ? new Uint8Array(inflateRawSync(bytes.subarray(6))) : bytes.subarray(6);
+  const r = new ByteReader(body);
+  const hl = r.u32();
+  const header = JSON.parse(new TextDecoder().decode(r.bytes(hl))) as Header;
+  const K = header.labels.length;
+  const dim = 1 << header.vectorizer.config.bits;
+  const used = new Int32Array(header.nUsed);
+  let prev = 0;
+  for (let i = 0; i < header.nUsed; i++) {
+    prev += r.varint();
+    if (prev >= dim) throw new Error('bucket out of range in model artifact');
+    used[i] = prev;
+  }
+  const idf = new Float32Array(dim);
+  for (let i = 0; i < header.nUsed; i++) idf[used[i]!] = r.u16() / 1024;
+  const bitmap = r.bytes(Math.ceil(header.nUsed / 8));
+  const rowOf = new Int32Array(dim).fill(-1);
+  let rows = 0;
+  for (let i = 0; i < header.nUsed; i++) if (bitmap[i >>> 3]! & (1 << (i & 7))) rowOf[used[i]!] = rows++;
+  if (rows !== header.nRows) throw new Error('corrupt model artifact (row count)');
+  const scales = Float32Array.from(header.scales);
+  const weights = new Float32Array(rows * K);
+  let codes: Int8Array | null = null;
+  if (header.quantized) {
+    codes = new Int8Array(r.bytes(rows * K).slice().buffer);
+    for (let i = 0; i < rows; i++) {
+      for (let k = 0; k < K; k++) weights[i * K + k] = scales[k]! * QUANT_TABLE[codes[i * K + k]! & 255]!;
+    }
+  } else {
+    weights.set(new Float32Array(r.bytes(rows * K * 4).slice().buffer));
+  }
+  return {
+    kind: header.kind,
+    vectorizer: { config: header.vectorizer.config, idf, nDocs: header.vectorizer.nDocs },
+    labels: header.labels,
+    rowOf,
+    weights,
+    bias: Float32Array.from(header.bias),
+    scales,
+    codes,
+    temperature: header.temperature,
+    params: header.params,
+  };
+}

@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { InputError } from '../../errors.ts';
+import { PRIORITIES, type Priority } from '../../entities/enums.ts';
+
+/**
+ * How the pipeline decides. Defaults below; a JSON file (`--config FILE` or $HELPDESK_CONFIG)
+ * overrides any part of it, and flags override the file.
+ */
+export interface PipelineConfig {
+  thresholds: {
+    /** Category confidence at or above which an auto_resolvable ticket with a matching template is answered. */
+    autoResolve: number;
+    /** Category confidence below which a ticket is escalated to the triage department. */
+    escalate: number;
+    /** Department-head confidence at or above which its department is used instead of the category's default. */
+    department: number;
+    /** Similarity (0..1) between the ticket and a template's trigger examples for the template to match. */
+    templateMatch: number;
+  };
+  /** Where low-confidence tickets go (1st line). */
+  triageDepartment: string;
+  /** SLA: hours from creation to resolution, per priority. */
+  slaHours: Record<Priority, number>;
+  /** Calendar days of the statistics are days in this time zone. */
+  timeZone: string;
+}
+
+export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
+  thresholds: { autoResolve: 0.6, escalate: 0.35, department: 0.6, templateMatch: 0.3 },
+  triageDepartment: 'Service Desk',
+  slaHours: { critical: 4, high: 8, medium: 24, low: 72 },
+  timeZone: 'Asia/Almaty',
+};
+
+function probability(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new InputError(`${where}: expected a number from 0 to 1, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+export function validTimeZone(zone: string, where: string): string {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone;
+  } catch {
+    throw new InputError(`${where}: unknown time zone "${zone}"`);
+  }
+}
+
+/** Merges a partial configuration (from a file or flags) over the defaults, validating every value. */
+export function mergeConfig(base: PipelineConfig, patch: unknown, where: string): PipelineConfig {
+  if (patch === undefined || patch === null) return base;
+  if (typeof patch !== 'object' || Array.isArray(patch)) throw new InputError(`${where}: expected a JSON object`);
+  const p = patch as Partial<Record<keyof PipelineConfig, unknown>>;
+  const known = new Set(Object.keys(DEFAULT_PIPELINE_CONFIG));
+  for (const key of Object.keys(p)) if (!known.has(key)) throw new InputError(`${where}: unknown setting "${key}"`);
+  const thresholds = { ...base.thresholds };
+  if (p.thresholds !== undefined) {
+    for (const [key, value] of Object.entries(p.thresholds as Record<string, unknown>)) {
+      if (!(key in thresholds)) throw new InputError(`${where}: unknown threshold "${key}"`);
+      thresholds[key as keyof typeof thresholds] = probability(value, `${where}: thresholds.${key}`);
+    }
+  }
+  if (thresholds.escalate > thresholds.autoResolve) {
+    throw new InputError(`${where}: thresholds.escalate (${thresholds.escalate}) must not exceed thresholds.autoResolve (${thresholds.autoResolve})`);
+  }
+  const slaHours = { ...base.slaHours };
+  if (p.slaHours !== undefined) {
+    for (const [key, value] of Object.entries(p.slaHours as Record<string, unknown>)) {
+      if (!(PRIORITIES as readonly string[]).includes(key)) throw new InputError(`${where}: unknown priority "${key}" in slaHours`);
+      if (typeof value !== 'number' || !(value > 0)) throw new InputError(`${where}: slaHours.${key} must be a positive number of hours`);
+      slaHours[key as Priority] = value;
+    }
+  }
+  const triageDepartment = p.triageDepartment === undefined ? base.triageDepartment : String(p.triageDepartment);
+  if (!triageDepartment.trim()) throw new InputError(`${where}: triageDepartment is empty`);
+  const timeZone = p.timeZone === undefined ? base.timeZone : validTimeZone(String(p.timeZone), `${where}: timeZone`);
+  return { thresholds, triageDepartment, slaHours, timeZone };
+}
+
+export function loadConfigFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new InputError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+}
