@@ -6,6 +6,8 @@ import { registerDepartmentCommands } from './departments.ts';
 import { registerOperatorCommands } from './operators.ts';
 import { registerResponseCommands } from './responses.ts';
 import { registerUserCommands } from './users.ts';
+import { registerImportCommands } from './import.ts';
+import { registerTicketsCommands } from './tickets.ts';
 import { examples, commandLine, type ContextFactory, type ContextFor } from './shared.ts';
 
 // Program wiring only: every action imports its command module on demand, so `--help`
@@ -35,6 +37,8 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
   registerCategoryCommands(program, context);
   registerResponseCommands(program, context);
   registerUserCommands(program, context);
+  registerTicketsCommands(program, context);
+  registerImportCommands(program, context);
 
   return program;
 }

@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { examples, type ContextFor } from './shared.ts';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function registerImportCommands(program: Command, context: ContextFor): void {
+  const importCommand = program.command('import').description('bring data in from other systems');
+
+  importCommand
+    .command('tickets')
+    .description('import tickets from a CSV or JSONL export (a file, or - for stdin): validated row by row, all or nothing, safe to run again')
+    .argument('<file>', 'the export to read, or - for standard input')
+    .option('--map <field=column,...>', 'map ticket fields to the file\'s columns (JSONL: keys); fields: external_id, source, email, name, subject, body, language, created_at, category, department, priority, issue_type, status, first_response_at, resolved_at, closed_at, messages', collect)
+    .option('--input-format <format>', 'csv or jsonl (default: from the file name, else from the first character)')
+    .option('--delimiter <char>', 'CSV delimiter, e.g. ";" or tab (default: detected from the header line)')
+    .option('--encoding <name>', 'utf-8 (with or without BOM) or cp1251', 'utf-8')
+    .option('--source <source>', 'source for rows without one: email, chat, portal or phone', 'email')
+    .option('--create-missing', 'create categories and departments the file names that do not exist (otherwise such rows are rejected)')
+    .option('--on-error <mode>', 'fail: any rejected row means nothing is written; skip: write the valid rows', 'fail')
+    .option('--errors <file>', 'write every rejected value as JSON lines (line, field, value, reason)')
+    .option('--dry-run', 'validate everything and report what would be created, skipped and rejected, writing nothing')
+    .option('--json', 'print the summary as JSON')
+    .addHelpText(
+      'after',
+      examples([
+        'helpdesk import tickets export.csv --map body=Document,category=Topic_group --create-missing',
+        'helpdesk import tickets old-helpdesk.csv --encoding cp1251 --delimiter ";" --map external_id=ID,email=Email,subject=Subject,body=Text,created_at=Date',
+        'helpdesk import tickets nightly.jsonl --on-error skip --errors rejected.jsonl',
+        'zcat tickets.jsonl.gz | helpdesk import tickets - --dry-run',
+      ]) + '\nExit codes: 0 every row accepted, 2 any row rejected (or bad usage), 3 database unavailable.\n',
+    )
+    .action(async (file: string, options: Record<string, unknown>, command: Command) => {
+      const { importTicketsCommand } = await import('../commands/import/tickets.ts');
+      await importTicketsCommand(context(command), file, options);
+    });
+}

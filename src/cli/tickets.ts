@@ -1,0 +1,69 @@
+import { Command } from 'commander';
+import { examples, type ContextFor } from './shared.ts';
+
+export function registerTicketsCommands(program: Command, context: ContextFor): void {
+  const tickets = program.command('tickets').description('list, show, create and update tickets');
+
+  tickets
+    .command('list')
+    .description('list tickets, newest first, with filters')
+    .option('--status <status>', 'new, auto_resolved, in_work, waiting or closed')
+    .option('--department <name>', 'department name')
+    .option('--category <name>', 'category name')
+    .option('--language <lang>', 'ru, kk or en')
+    .option('--source <source>', 'email, chat, portal or phone')
+    .option('--from <date>', 'created at or after (2024-03-01 or an ISO date-time)')
+    .option('--to <date>', 'created before (a date alone includes that day)')
+    .option('--limit <n>', 'at most this many tickets', '50')
+    .option('--offset <n>', 'skip this many first', '0')
+    .option('--format <format>', 'table, json or csv', 'table')
+    .option('--json', 'same as --format json')
+    .addHelpText('after', examples(['helpdesk tickets list --status new --language kk', 'helpdesk tickets list --department "Service Desk" --from 2026-11-01 --to 2026-11-30 --format csv > november.csv', 'helpdesk tickets list --limit 20 --offset 40']))
+    .action(async (options: Record<string, string | undefined>, command: Command) => {
+      const { ticketsList } = await import('../commands/tickets/list.ts');
+      await ticketsList(context(command), options);
+    });
+
+  tickets
+    .command('show')
+    .description('show one ticket with its messages and AI predictions')
+    .argument('<ticket>', 'ticket number (42 or #42) or id')
+    .option('--json', 'print the ticket as JSON')
+    .addHelpText('after', examples(['helpdesk tickets show 42', 'helpdesk tickets show 42 --json']))
+    .action(async (ref: string, options: { json?: boolean }, command: Command) => {
+      const { ticketsShow } = await import('../commands/tickets/show.ts');
+      await ticketsShow(context(command), ref, options);
+    });
+
+  tickets
+    .command('create')
+    .description('create a ticket (language detected when not given; the user matched by e-mail or created)')
+    .option('--body <text>', 'the request (asked on a terminal when missing)')
+    .option('--subject <text>', 'short subject (default: from the body)')
+    .option('--source <source>', 'email, chat, portal or phone', 'portal')
+    .option('--language <lang>', 'ru, kk or en (default: detected)')
+    .option('--email <address>', "the client's e-mail")
+    .option('--name <name>', "the client's name, for a new user")
+    .option('--json', 'print the created ticket as JSON')
+    .addHelpText('after', examples(['helpdesk tickets create --email aigerim@example.kz --subject "VPN" --body "VPN қосылмайды"', 'helpdesk tickets create --source phone --body "Printer on floor 3 is jammed" --json']))
+    .action(async (options: Record<string, string | undefined>, command: Command) => {
+      const { ticketsCreate } = await import('../commands/tickets/create.ts');
+      await ticketsCreate(context(command), options);
+    });
+
+  tickets
+    .command('update')
+    .description('change status, priority, category, department or operator; a changed category or department corrects the AI prediction and records a training sample')
+    .argument('<ticket>', 'ticket number (42 or #42) or id')
+    .option('--status <status>', 'new, auto_resolved, in_work, waiting or closed')
+    .option('--priority <priority>', 'low, medium, high or critical')
+    .option('--category <name>', 'category name')
+    .option('--department <name>', 'department name')
+    .option('--operator <email>', 'operator e-mail, or none to unassign')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', examples(['helpdesk tickets update 42 --status in_work --operator a.nurlanova@company.example.kz', 'helpdesk tickets update 42 --category Access --department "Access Management"']))
+    .action(async (ref: string, options: Record<string, string | undefined>, command: Command) => {
+      const { ticketsUpdate } = await import('../commands/tickets/update.ts');
+      await ticketsUpdate(context(command), ref, options);
+    });
+}

@@ -1,0 +1,66 @@
+import { renderJson, renderRecord, renderTable, type Column } from '../../output/render.ts';
+import { showTicket, type TicketDetail } from '../../services/tickets/tickets.ts';
+import { isTerminal, print, withDatabase, type CommandContext } from '../context.ts';
+
+export async function ticketsShow(ctx: CommandContext, ref: string, options: { json?: boolean }): Promise<void> {
+  const ticket = await withDatabase(ctx, (db) => showTicket(db.em, ref));
+  print(ctx, options.json ? renderJson(ticket) : describeTicket(ctx, ticket));
+}
+
+type Message = TicketDetail['messages'][number];
+type Prediction = TicketDetail['predictions'][number];
+
+/** The ticket as a record, then its messages and predictions as tables. */
+export function describeTicket(ctx: CommandContext, t: TicketDetail): string {
+  const tty = isTerminal(ctx);
+  const style = ctx.out;
+  const record = renderRecord(
+    [
+      ['number', t.number],
+      ['id', t.id],
+      ['status', t.status],
+      ['source', t.source],
+      ['external id', t.externalId],
+      ['user', t.user ? (t.user.name ? `${t.user.name} <${t.user.email}>` : t.user.email) : null],
+      ['language', t.language],
+      ['category', t.category],
+      ['department', t.department],
+      ['operator', t.operator],
+      ['priority', t.priority],
+      ['issue type', t.issueType],
+      ['escalated', t.escalated ? 'yes' : 'no'],
+      ['created', t.createdAt],
+      ['updated', t.updatedAt],
+      ['first response', t.firstResponseAt],
+      ['resolved', t.resolvedAt],
+      ['closed', t.closedAt],
+      ['SLA due', t.slaDueAt],
+      ['subject', t.subject],
+      ['body', t.body],
+    ],
+    { tty, style },
+  );
+  const messageColumns: Column<Message>[] = [
+    { header: 'created', value: (m) => m.createdAt },
+    { header: 'author kind', value: (m) => m.authorKind },
+    { header: 'author', value: (m) => m.author },
+    { header: 'body', value: (m) => m.body },
+  ];
+  const predictionColumns: Column<Prediction>[] = [
+    { header: 'created', value: (p) => p.createdAt },
+    { header: 'category', value: (p) => p.category },
+    { header: 'department', value: (p) => p.department },
+    { header: 'priority', value: (p) => p.priority },
+    { header: 'confidence', value: (p) => p.confidence.toFixed(2), align: 'right' },
+    { header: 'decision', value: (p) => p.decision },
+    { header: 'review', value: (p) => p.review },
+    { header: 'corrected category', value: (p) => p.correctedCategory },
+    { header: 'corrected department', value: (p) => p.correctedDepartment },
+  ];
+  let text = record;
+  text += `\n${style.bold(`messages (${t.messages.length})`)}\n`;
+  if (t.messages.length > 0) text += renderTable(messageColumns, t.messages, { tty, style });
+  text += `\n${style.bold(`predictions (${t.predictions.length})`)}\n`;
+  if (t.predictions.length > 0) text += renderTable(predictionColumns, t.predictions, { tty, style });
+  return text;
+}

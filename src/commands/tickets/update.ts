@@ -1,0 +1,24 @@
+import { renderJson } from '../../output/render.ts';
+import { updateTicket, type TicketChanges } from '../../services/tickets/tickets.ts';
+import { print, withDatabase, type CommandContext } from '../context.ts';
+
+export async function ticketsUpdate(ctx: CommandContext, ref: string, options: TicketChanges & { json?: boolean }): Promise<void> {
+  const { json, ...changes } = options;
+  const result = await withDatabase(ctx, (db) => updateTicket(db.em, ref, changes));
+  if (json) {
+    print(ctx, renderJson(result));
+    return;
+  }
+  const t = result.ticket;
+  const lines = [
+    result.changed.length > 0
+      ? `${ctx.out.ok('✓')} ticket #${t.number}: ${result.changed.map((field) => `${field} ${String(t[field as 'status'] ?? 'none')}`).join(', ')}`
+      : `ticket #${t.number}: nothing changed`,
+  ];
+  if (result.corrected) {
+    const what = [result.corrected.category && `category ${result.corrected.category}`, result.corrected.department && `department ${result.corrected.department}`].filter(Boolean);
+    lines.push(what.length > 0 ? `  AI prediction marked corrected (${what.join(', ')})` : '  AI prediction marked confirmed');
+  }
+  if (result.sample) lines.push('  training sample recorded (label source human)');
+  print(ctx, lines.join('\n') + '\n');
+}

@@ -1,0 +1,346 @@
+import { randomUUID } from 'node:crypto';
+import { AUTHOR_KINDS, ISSUE_TYPES, LANGUAGES, PRIORITIES, TICKET_SOURCES, TICKET_STATUSES, type TicketSource } from '../../entities/enums.ts';
+import { copyField } from '../../db/bulk.ts';
+import { detectLanguage } from '../../ml/language.ts';
+import { contentHash, deriveSubject, SUBJECT_MAX } from '../tickets/text.ts';
+import { IMPORT_FIELDS, type ImportField } from './fields.ts';
+
+/** One rejected value: what the report and `--errors` hold. */
+export interface RowError {
+  line: number;
+  /** The file's column (or JSON key) the value came from; null for a problem with the whole row. */
+  field: string | null;
+  value: string | null;
+  reason: string;
+}
+
+/** A record as read, before validation: one value per import field (undefined = absent or empty). */
+export interface RawRow {
+  line: number;
+  values: (string | undefined)[];
+  /** Values that could not be read (invalid UTF-8, a JSON object where text belongs); their value is undefined. */
+  problems?: { field: ImportField; value: string | null; reason: string }[];
+  /** JSONL only: the `messages` value as parsed. */
+  messages?: unknown;
+  /** A problem with the whole record (column count, quoting, JSON syntax). */
+  rowError?: { reason: string; value: string | null };
+}
+
+export const INVALID_UTF8 = 'not valid UTF-8 (for a Windows export, try --encoding cp1251)';
+
+export const FIELD_INDEX: Record<ImportField, number> = Object.fromEntries(IMPORT_FIELDS.map((f, i) => [f, i])) as Record<ImportField, number>;
+
+export interface NamedRow {
+  id: string;
+  name: string;
+}
+export interface CategoryRow extends NamedRow {
+  departmentId: string;
+}
+
+/** Reference data looked up per row, and what `--create-missing` will add. */
+export interface Lookups {
+  categories: Map<string, CategoryRow>;
+  departments: Map<string, NamedRow>;
+  newCategories: Map<string, CategoryRow>;
+  newDepartments: Map<string, NamedRow>;
+}
+
+/** The department a created category gets when no row names one with it. */
+export const FALLBACK_DEPARTMENT = 'Unassigned';
+
+export interface RowOptions {
+  defaultSource: TicketSource;
+  createMissing: boolean;
+  /** Column name per field, for error reports. */
+  columnName: (field: ImportField) => string;
+}
+
+/** Staging table columns, in COPY order. */
+export const STAGING_COLUMNS = [
+  'line',
+  'id',
+  'source',
+  'external_id',
+  'email',
+  'user_name',
+  'subject',
+  'body',
+  'subject_derived',
+  'language',
+  'category_id',
+  'category',
+  'department_id',
+  'department',
+  'priority',
+  'issue_type',
+  'status',
+  'created_at',
+  'first_response_at',
+  'resolved_at',
+  'closed_at',
+  'content_hash',
+  'messages',
+] as const;
+
+export const STAGING_DDL = `
+  line int not null,
+  id uuid not null,
+  source text not null,
+  external_id text,
+  email text,
+  user_name text,
+  subject text not null,
+  body text not null,
+  subject_derived boolean not null,
+  language text not null,
+  category_id uuid,
+  category text,
+  department_id uuid,
+  department text,
+  priority text,
+  issue_type text,
+  status text not null,
+  created_at timestamptz,
+  first_response_at timestamptz,
+  resolved_at timestamptz,
+  closed_at timestamptz,
+  content_hash text not null,
+  messages jsonb`;
+
+export type StageResult = { ok: true; copyLine: string; hasMessages: boolean } | { ok: false; errors: RowError[] };
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const key = (name: string): string => name.trim().toLowerCase();
+
+function show(value: string | undefined | null): string | null {
+  if (value === undefined || value === null) return null;
+  return value.length > 200 ? value.slice(0, 200) + '…' : value;
+}
+
+function oneOf<T extends string>(allowed: readonly T[], value: string): T | undefined {
+  const v = value.trim().toLowerCase() as T;
+  return allowed.includes(v) ? v : undefined;
+}
+
+/**
+ * Validates and normalises one record; a valid one becomes a line for the staging COPY.
+ * Everything a row can be rejected for is found here, before the database sees it.
+ */
+export function stageRow(row: RawRow, lookups: Lookups, options: RowOptions): StageResult {
+  const errors: RowError[] = [];
+  const { line } = row;
+  if (row.rowError) return { ok: false, errors: [{ line, field: null, value: row.rowError.value, reason: row.rowError.reason }] };
+  const col = options.columnName;
+  const fail = (field: ImportField, value: string | undefined | null, reason: string): void => {
+    errors.push({ line, field: col(field), value: show(value), reason });
+  };
+  for (const problem of row.problems ?? []) fail(problem.field, problem.value, problem.reason);
+  const get = (field: ImportField): string | undefined => {
+    const v = row.values[FIELD_INDEX[field]];
+    if (v === undefined) return undefined;
+    if (v.includes('\u0000')) {
+      fail(field, v.replaceAll('\u0000', '\\0'), 'contains a NUL character');
+      return undefined;
+    }
+    const t = v.trim();
+    return t === '' ? undefined : t;
+  };
+  const text = (field: ImportField, max: number): string | undefined => {
+    const v = get(field);
+    if (v !== undefined && v.length > max) {
+      fail(field, v, `longer than ${max} characters`);
+      return undefined;
+    }
+    return v;
+  };
+  const enumValue = <T extends string>(field: ImportField, allowed: readonly T[]): T | undefined => {
+    const v = get(field);
+    if (v === undefined) return undefined;
+    const ok = oneOf(allowed, v);
+    if (!ok) fail(field, v, `${field.replace('_', ' ')} must be one of ${allowed.join(', ')}`);
+    return ok;
+  };
+  const time = (field: ImportField): string | undefined => {
+    const v = get(field);
+    if (v === undefined) return undefined;
+    const iso = parseTimestamp(v);
+    if (!iso) fail(field, v, 'not a date and time (expected e.g. 2024-03-01T09:30:00Z, 2024-03-01 09:30 or 01.03.2024 09:30)');
+    return iso;
+  };
+
+  const body = get('body');
+  if (body === undefined && !row.problems?.some((p) => p.field === 'body')) fail('body', row.values[FIELD_INDEX.body] ?? '', 'empty body');
+  const givenSubject = text('subject', SUBJECT_MAX);
+  const externalId = text('external_id', 200);
+  const source = enumValue('source', TICKET_SOURCES) ?? options.defaultSource;
+  const email = get('email');
+  if (email !== undefined && (email.length > 320 || !EMAIL.test(email))) fail('email', email, 'not an e-mail address');
+  const userName = text('name', 200);
+  const language = enumValue('language', LANGUAGES);
+  const priority = enumValue('priority', PRIORITIES);
+  const issueType = enumValue('issue_type', ISSUE_TYPES);
+  const status = enumValue('status', TICKET_STATUSES);
+  const createdAt = time('created_at');
+  const firstResponseAt = time('first_response_at');
+  const resolvedAt = time('resolved_at');
+  const closedAt = time('closed_at');
+  const categoryName = text('category', 120);
+  const departmentName = text('department', 120);
+  const messages = row.messages === undefined || row.messages === null ? undefined : stageMessages(row.messages, (value, reason) => errors.push({ line, field: `${col('messages')}${reason.path}`, value: show(value), reason: reason.text }));
+
+  // Reference data last, so that a rejected row plans nothing for --create-missing.
+  let department: NamedRow | undefined;
+  let newDepartment: NamedRow | undefined;
+  if (departmentName !== undefined) {
+    department = lookups.departments.get(key(departmentName)) ?? lookups.newDepartments.get(key(departmentName));
+    if (!department) {
+      if (options.createMissing) newDepartment = department = { id: randomUUID(), name: departmentName };
+      else fail('department', departmentName, 'unknown department (add it first, or use --create-missing)');
+    }
+  }
+  let category: CategoryRow | undefined;
+  let newCategory: CategoryRow | undefined;
+  if (categoryName !== undefined) {
+    category = lookups.categories.get(key(categoryName)) ?? lookups.newCategories.get(key(categoryName));
+    if (!category) {
+      if (options.createMissing) newCategory = category = { id: randomUUID(), name: categoryName, departmentId: department?.id ?? '' };
+      else fail('category', categoryName, 'unknown category (add it first, or use --create-missing)');
+    }
+  }
+  if (errors.length > 0 || body === undefined) return { ok: false, errors };
+
+  if (newDepartment) lookups.newDepartments.set(key(newDepartment.name), newDepartment);
+  if (newCategory) {
+    if (!newCategory.departmentId) newCategory.departmentId = fallbackDepartment(lookups).id;
+    lookups.newCategories.set(key(newCategory.name), newCategory);
+  }
+  const subject = givenSubject ?? deriveSubject(body);
+  const subjectDerived = givenSubject === undefined;
+  const lang = language ?? detectLanguage(subjectDerived ? body : `${subject}\n${body}`).language;
+  const departmentId = department?.id ?? category?.departmentId ?? null;
+  const fields: (string | null | undefined)[] = [
+    String(line),
+    randomUUID(),
+    source,
+    externalId,
+    email,
+    userName,
+    subject,
+    body,
+    subjectDerived ? 't' : 'f',
+    lang,
+    category?.id,
+    category?.name,
+    departmentId,
+    department?.name,
+    priority,
+    issueType,
+    status ?? (closedAt ? 'closed' : 'new'),
+    createdAt,
+    firstResponseAt,
+    resolvedAt,
+    closedAt,
+    contentHash(subject, body),
+    messages,
+  ];
+  let copyLine = copyField(fields[0]);
+  for (let i = 1; i < fields.length; i++) copyLine += '\t' + copyField(fields[i]);
+  return { ok: true, copyLine: copyLine + '\n', hasMessages: messages !== undefined };
+}
+
+function fallbackDepartment(lookups: Lookups): NamedRow {
+  const k = key(FALLBACK_DEPARTMENT);
+  let found = lookups.departments.get(k) ?? lookups.newDepartments.get(k);
+  if (!found) {
+    found = { id: randomUUID(), name: FALLBACK_DEPARTMENT };
+    lookups.newDepartments.set(k, found);
+  }
+  return found;
+}
+
+/** JSONL `messages`: an array of { body, author_kind?, author?, created_at? }; returns JSON for jsonb. */
+function stageMessages(value: unknown, fail: (value: string | null, reason: { path: string; text: string }) => void): string | undefined {
+  if (!Array.isArray(value)) {
+    fail(JSON.stringify(value), { path: '', text: 'messages must be an array of objects' });
+    return undefined;
+  }
+  const out: { author_kind: string; author: string | null; body: string; created_at: string | null }[] = [];
+  let ok = true;
+  value.forEach((m: unknown, i) => {
+    const path = `[${i}]`;
+    if (typeof m !== 'object' || m === null || Array.isArray(m)) {
+      fail(JSON.stringify(m), { path, text: 'a message must be an object with a body' });
+      ok = false;
+      return;
+    }
+    const o = m as Record<string, unknown>;
+    const str = (k: string, alt: string): string | undefined => {
+      const v = o[k] ?? o[alt];
+      if (v === undefined || v === null) return undefined;
+      if (typeof v !== 'string' && typeof v !== 'number') {
+        fail(JSON.stringify(v), { path: `${path}.${k}`, text: 'expected a string' });
+        ok = false;
+        return undefined;
+      }
+      const s = String(v);
+      if (s.includes('\u0000')) {
+        fail(s.replaceAll('\u0000', '\\0'), { path: `${path}.${k}`, text: 'contains a NUL character' });
+        ok = false;
+        return undefined;
+      }
+      return s.trim() === '' ? undefined : s;
+    };
+    const body = str('body', 'text');
+    if (body === undefined) {
+      fail(null, { path: `${path}.body`, text: 'empty message body' });
+      ok = false;
+    }
+    const kind = str('author_kind', 'authorKind') ?? 'client';
+    const authorKind = oneOf(AUTHOR_KINDS, kind);
+    if (!authorKind) {
+      fail(kind, { path: `${path}.author_kind`, text: `author kind must be one of ${AUTHOR_KINDS.join(', ')}` });
+      ok = false;
+    }
+    const author = str('author', 'from');
+    if (author !== undefined && author.length > 320) {
+      fail(author, { path: `${path}.author`, text: 'longer than 320 characters' });
+      ok = false;
+    }
+    const at = str('created_at', 'createdAt');
+    const createdAt = at === undefined ? null : parseTimestamp(at);
+    if (at !== undefined && !createdAt) {
+      fail(at, { path: `${path}.created_at`, text: 'not a date and time' });
+      ok = false;
+    }
+    if (ok && body !== undefined && authorKind) out.push({ author_kind: authorKind, author: author ?? null, body, created_at: createdAt ?? null });
+  });
+  return ok && out.length > 0 ? JSON.stringify(out) : undefined;
+}
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const DOTTED = /^(\d{2})\.(\d{2})\.(\d{4})(?: (\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+
+/**
+ * ISO 8601 date or date-time (`T` or a space; a zone or none, meaning UTC), or the
+ * `DD.MM.YYYY [HH:MM[:SS]]` of Russian-locale exports (UTC). Returns ISO 8601, or undefined.
+ */
+export function parseTimestamp(text: string): string | undefined {
+  let y: number, mo: number, d: number, h = 0, mi = 0, s = 0, frac = '', zone = 'Z';
+  let m = ISO.exec(text);
+  if (m) {
+    [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (m[4] !== undefined) [h, mi, s] = [Number(m[4]), Number(m[5]), Number(m[6] ?? 0)];
+    frac = m[7] ?? '';
+    if (m[8]) zone = m[8].toUpperCase() === 'Z' ? 'Z' : m[8].length === 3 ? `${m[8]}:00` : m[8].includes(':') ? m[8] : `${m[8].slice(0, 3)}:${m[8].slice(3)}`;
+  } else if ((m = DOTTED.exec(text))) {
+    [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (m[4] !== undefined) [h, mi, s] = [Number(m[4]), Number(m[5]), Number(m[6] ?? 0)];
+  } else return undefined;
+  const check = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || check.getUTCHours() !== h || check.getUTCMinutes() !== mi || check.getUTCSeconds() !== s) return undefined;
+  if (y < 1970 || y > 2200) return undefined;
+  if (zone !== 'Z' && !/^[+-](0\d|1[0-4]):[0-5]\d$/.test(zone)) return undefined;
+  const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+  return `${pad(y, 4)}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(s)}${frac}${zone === 'Z' ? 'Z' : zone}`;
+}

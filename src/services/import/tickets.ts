@@ -1,0 +1,381 @@
+import type { Database } from '../../db/database.ts';
+import { withBulkSession, type BulkSession } from '../../db/bulk.ts';
+import type { TicketSource } from '../../entities/enums.ts';
+import { IMPORT_FIELDS, resolveCsvColumns, resolveJsonKeys, type ImportField } from './fields.ts';
+import {
+  csvRecords,
+  decodeField,
+  detectDelimiter,
+  detectFormat,
+  hasBom,
+  jsonlLines,
+  peek,
+  skipBytes,
+  type InputEncoding,
+  type InputFormat,
+  type InputSource,
+} from './input.ts';
+import { FIELD_INDEX, INVALID_UTF8, STAGING_COLUMNS, STAGING_DDL, stageRow, type CategoryRow, type Lookups, type NamedRow, type RawRow, type RowError } from './rows.ts';
+
+export type OnError = 'fail' | 'skip';
+
+export interface ImportOptions {
+  input: InputSource;
+  format?: InputFormat | undefined;
+  /** A byte (ASCII); detected from the header line when absent. */
+  delimiter?: number | undefined;
+  encoding: InputEncoding;
+  mapping: Map<ImportField, string>;
+  defaultSource: TicketSource;
+  createMissing: boolean;
+  onError: OnError;
+  dryRun: boolean;
+}
+
+export interface ImportHooks {
+  /** Called for every rejected value, in file order, as soon as it is found. */
+  onReject?(error: RowError): void;
+  /** Called after each block of input with the bytes and rows read so far. */
+  onProgress?(progress: { bytes: number; rows: number }): void;
+}
+
+export interface ImportSummary {
+  file: string;
+  format: InputFormat;
+  dryRun: boolean;
+  onError: OnError;
+  /** False when nothing was written: a dry run, or rows were rejected without --on-error skip. */
+  written: boolean;
+  rows: number;
+  created: number;
+  skipped: number;
+  rejected: number;
+  usersCreated: number;
+  categoriesCreated: string[];
+  departmentsCreated: string[];
+  samplesCreated: number;
+  messagesCreated: number;
+  seconds: number;
+  rowsPerSecond: number;
+  /** Where the time went: reading, validating and COPYing; then the set-based statements. */
+  phases: { stagingSeconds: number; writingSeconds: number };
+}
+
+const STAGING = 'import_staging';
+/** COPY data is handed over in pieces of about this many characters. */
+const COPY_CHUNK = 256 * 1024;
+
+/**
+ * Imports tickets from a CSV or JSONL export in one transaction: every row is validated in
+ * the stream, valid rows are COPied into a temporary staging table, and set-based statements
+ * then create users, tickets, training samples and messages. One transaction means a killed
+ * import leaves nothing behind and a rerun starts from scratch; idempotency (existing source
+ * and external id, or content hash) makes a rerun after a finished import add nothing.
+ */
+export async function importTickets(db: Database, options: ImportOptions, hooks: ImportHooks = {}): Promise<ImportSummary> {
+  const started = performance.now();
+  const { head, chunks: replayed } = await peek(options.input.chunks);
+  const bom = options.encoding === 'utf-8' && hasBom(head) ? 3 : 0;
+  const format = options.format ?? detectFormat(options.input.name === 'stdin' ? '' : options.input.name, head, bom);
+  let bytes = 0;
+  const counted = (async function* () {
+    for await (const chunk of skipBytes(replayed, bom)) {
+      bytes += chunk.length;
+      yield chunk;
+    }
+  })();
+  bytes += bom;
+
+  return withBulkSession(db, async (session) => {
+    const lookups = await loadLookups(session);
+    const rows = format === 'csv' ? await csvRows(counted, options, head, bom) : jsonRows(counted, options);
+    const { columnName } = rows;
+
+    let read = 0;
+    let rejected = 0;
+    let staged = 0;
+    let withMessages = 0;
+    const failFast = options.onError === 'fail';
+    async function* copyData(): AsyncGenerator<string> {
+      let buffer = '';
+      for await (const batch of rows.batches) {
+        for (const raw of batch) {
+          read++;
+          const result = stageRow(raw, lookups, { defaultSource: options.defaultSource, createMissing: options.createMissing, columnName });
+          if (!result.ok) {
+            rejected++;
+            for (const error of result.errors) hooks.onReject?.(error);
+            continue;
+          }
+          // All or nothing: after the first rejected row, keep validating but stop staging.
+          if (failFast && rejected > 0) continue;
+          staged++;
+          if (result.hasMessages) withMessages++;
+          buffer += result.copyLine;
+          if (buffer.length >= COPY_CHUNK) {
+            yield buffer;
+            buffer = '';
+          }
+        }
+        hooks.onProgress?.({ bytes, rows: read });
+      }
+      if (buffer) yield buffer;
+    }
+
+    const summary: ImportSummary = {
+      file: options.input.name,
+      format,
+      dryRun: options.dryRun,
+      onError: options.onError,
+      written: false,
+      rows: 0,
+      created: 0,
+      skipped: 0,
+      rejected: 0,
+      usersCreated: 0,
+      categoriesCreated: [],
+      departmentsCreated: [],
+      samplesCreated: 0,
+      messagesCreated: 0,
+      seconds: 0,
+      rowsPerSecond: 0,
+      phases: { stagingSeconds: 0, writingSeconds: 0 },
+    };
+    let stagedAt = started;
+    const finish = (): ImportSummary => {
+      summary.rows = read;
+      summary.rejected = rejected;
+      summary.seconds = (performance.now() - started) / 1000;
+      summary.rowsPerSecond = summary.seconds > 0 ? Math.round(read / summary.seconds) : read;
+      if (stagedAt > started) summary.phases.writingSeconds = (performance.now() - stagedAt) / 1000;
+      return summary;
+    };
+
+    await session.begin();
+    try {
+      // Sorts and hashes over the whole file stay in memory; the staging table in local buffers
+      // (settable only before the session's first temporary table, hence at the start).
+      await session.query(`set local work_mem = '128MB'`);
+      await session.query('savepoint temp_buffers');
+      await session.query(`set local temp_buffers = '64MB'`).then(
+        () => session.query('release savepoint temp_buffers'),
+        () => session.query('rollback to savepoint temp_buffers'),
+      );
+      await session.query(`create temporary table ${STAGING} (${STAGING_DDL}) on commit drop`);
+      await session.copyIn(STAGING, STAGING_COLUMNS, copyData());
+      stagedAt = performance.now();
+      summary.phases.stagingSeconds = (stagedAt - started) / 1000;
+      if (failFast && rejected > 0) {
+        await session.rollback();
+        return finish();
+      }
+      summary.departmentsCreated = await createDepartments(session, [...lookups.newDepartments.values()]);
+      summary.categoriesCreated = await createCategories(session, [...lookups.newCategories.values()]);
+      await session.query(`analyze ${STAGING}`);
+      summary.usersCreated = await createUsers(session);
+      const counts = await createTickets(session, withMessages > 0);
+      summary.created = counts.tickets;
+      summary.samplesCreated = counts.samples;
+      summary.messagesCreated = counts.messages;
+      summary.skipped = staged - counts.tickets;
+      if (options.dryRun) {
+        await session.rollback();
+      } else {
+        await session.commit();
+        summary.written = true;
+      }
+      return finish();
+    } catch (error) {
+      await session.rollback().catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+async function loadLookups(session: BulkSession): Promise<Lookups> {
+  const categories = await session.query<CategoryRow>(`select id, name, default_department_id as "departmentId" from categories`);
+  const departments = await session.query<NamedRow>(`select id, name from departments`);
+  return {
+    categories: new Map(categories.map((c) => [c.name.trim().toLowerCase(), c])),
+    departments: new Map(departments.map((d) => [d.name.trim().toLowerCase(), d])),
+    newCategories: new Map(),
+    newDepartments: new Map(),
+  };
+}
+
+interface RowSource {
+  batches: AsyncIterable<RawRow[]>;
+  columnName: (field: ImportField) => string;
+}
+
+async function csvRows(chunks: AsyncIterable<Buffer>, options: ImportOptions, head: Buffer, bom: number): Promise<RowSource> {
+  const delimiter = options.delimiter ?? detectDelimiter(head, bom);
+  const records = csvRecords(chunks, delimiter)[Symbol.asyncIterator]();
+  const first = await records.next();
+  const firstBatch = first.done ? [] : first.value;
+  const headerRecord = firstBatch.shift();
+  const file = options.input.name;
+  if (!headerRecord) return { batches: (async function* () {})(), columnName: (f) => f };
+  const header = headerRecord.fields.map((f) => decodeField(f, options.encoding) ?? f.toString('latin1'));
+  const columns = resolveCsvColumns(header, options.mapping, file);
+  const wanted = [...columns.entries()].map(([field, index]) => ({ field, slot: FIELD_INDEX[field], index }));
+  const width = header.length;
+  const { encoding } = options;
+  const convert = (batch: typeof firstBatch): RawRow[] =>
+    batch.map((record) => {
+      if (record.error) return { line: record.line, values: [], rowError: { reason: record.error, value: null } };
+      if (record.fields.length !== width) {
+        return { line: record.line, values: [], rowError: { reason: `expected ${width} columns, found ${record.fields.length}`, value: null } };
+      }
+      const values: (string | undefined)[] = new Array(IMPORT_FIELDS.length);
+      let problems: RawRow['problems'];
+      for (const { field, slot, index } of wanted) {
+        const text = decodeField(record.fields[index]!, encoding);
+        if (text === undefined) (problems ??= []).push({ field, value: null, reason: INVALID_UTF8 });
+        else values[slot] = text;
+      }
+      return problems ? { line: record.line, values, problems } : { line: record.line, values };
+    });
+  async function* batches(): AsyncGenerator<RawRow[]> {
+    if (firstBatch.length > 0) yield convert(firstBatch);
+    for (;;) {
+      const next = await records.next();
+      if (next.done) return;
+      yield convert(next.value);
+    }
+  }
+  return { batches: batches(), columnName: (field) => header[columns.get(field) ?? -1] ?? field };
+}
+
+function jsonRows(chunks: AsyncIterable<Buffer>, options: ImportOptions): RowSource {
+  const candidates = resolveJsonKeys(options.mapping);
+  const keys = [...candidates.entries()].filter(([field]) => field !== 'messages').map(([field, names]) => ({ field, names, slot: FIELD_INDEX[field] }));
+  const messagesKey = candidates.get('messages')![0]!;
+  // Errors name the key the row used; the first candidate when it had none.
+  const used = new Map<ImportField, string>();
+  const { encoding } = options;
+  async function* batches(): AsyncGenerator<RawRow[]> {
+    for await (const lines of jsonlLines(chunks)) {
+      yield lines.map(({ line, bytes }): RawRow => {
+        const text = decodeField(bytes, encoding);
+        if (text === undefined) return { line, values: [], rowError: { reason: INVALID_UTF8, value: null } };
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch (error) {
+          return { line, values: [], rowError: { reason: `not valid JSON (${(error as Error).message.split('\n')[0]})`, value: text.length > 200 ? text.slice(0, 200) + '…' : text } };
+        }
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+          return { line, values: [], rowError: { reason: 'each line must be a JSON object', value: text.length > 200 ? text.slice(0, 200) + '…' : text } };
+        }
+        const object = parsed as Record<string, unknown>;
+        const values: (string | undefined)[] = new Array(IMPORT_FIELDS.length);
+        let problems: RawRow['problems'];
+        for (const { field, names, slot } of keys) {
+          let v: unknown;
+          for (const name of names) {
+            v = object[name];
+            if (v !== undefined) {
+              if (!used.has(field)) used.set(field, name);
+              break;
+            }
+          }
+          if (v === undefined || v === null) continue;
+          if (typeof v === 'string') values[slot] = v;
+          else if (typeof v === 'number' || typeof v === 'boolean') values[slot] = String(v);
+          else (problems ??= []).push({ field, value: JSON.stringify(v).slice(0, 200), reason: 'expected a string' });
+        }
+        const row: RawRow = { line, values, messages: object[messagesKey] };
+        if (problems) row.problems = problems;
+        return row;
+      });
+    }
+  }
+  return { batches: batches(), columnName: (field) => used.get(field) ?? candidates.get(field)![0]! };
+}
+
+async function createDepartments(session: BulkSession, departments: NamedRow[]): Promise<string[]> {
+  if (departments.length === 0) return [];
+  await session.query(`insert into departments (id, name) select * from unnest($1::uuid[], $2::text[])`, [departments.map((d) => d.id), departments.map((d) => d.name)]);
+  return departments.map((d) => d.name);
+}
+
+async function createCategories(session: BulkSession, categories: CategoryRow[]): Promise<string[]> {
+  if (categories.length === 0) return [];
+  await session.query(`insert into categories (id, name, default_department_id) select * from unnest($1::uuid[], $2::text[], $3::uuid[])`, [
+    categories.map((c) => c.id),
+    categories.map((c) => c.name),
+    categories.map((c) => c.departmentId),
+  ]);
+  return categories.map((c) => c.name);
+}
+
+/** Users named in the file are matched by e-mail regardless of case, or created as clients. */
+async function createUsers(session: BulkSession): Promise<number> {
+  const [row] = await session.query<{ n: number }>(`
+    with named as (
+      select distinct on (lower(email)) email, user_name from ${STAGING}
+      where email is not null order by lower(email), line
+    ), created as (
+      insert into users (email, name, kind)
+      select n.email, n.user_name, 'client' from named n
+      where not exists (select 1 from users u where lower(u.email) = lower(n.email))
+      on conflict do nothing
+      returning 1
+    )
+    select count(*)::int as n from created`);
+  return row?.n ?? 0;
+}
+
+/**
+ * One statement: tickets that do not exist yet (by source and external id; without an external
+ * id, by content hash, the first in the file winning; ticket numbers in file order), then the training samples of the new
+ * labelled tickets (deduplicated by content hash) and their messages.
+ */
+async function createTickets(session: BulkSession, messages: boolean): Promise<{ tickets: number; samples: number; messages: number }> {
+  const [row] = await session.query<{ tickets: number; samples: number; messages: number }>(`
+    with candidates as (
+      select s.* from ${STAGING} s
+      where s.external_id is not null
+        and not exists (select 1 from tickets t where t.source = s.source::ticket_source and t.external_id = s.external_id)
+      union all
+      select s.* from ${STAGING} s
+      where s.external_id is null
+        and not exists (select 1 from ${STAGING} e where e.external_id is null and e.content_hash = s.content_hash and e.line < s.line)
+        and not exists (select 1 from tickets t where t.content_hash = s.content_hash)
+    ), created as (
+      insert into tickets (id, source, external_id, user_id, subject, body, language, category_id, priority, issue_type, status,
+                           department_id, content_hash, created_at, updated_at, first_response_at, resolved_at, closed_at)
+      select c.id, c.source::ticket_source, c.external_id, u.id, c.subject, c.body, c.language::language, c.category_id,
+             c.priority::priority, c.issue_type::issue_type, c.status::ticket_status, c.department_id, c.content_hash,
+             coalesce(c.created_at, now()), now(), c.first_response_at, c.resolved_at, c.closed_at
+      from candidates c left join users u on lower(u.email) = lower(c.email)
+      order by c.line
+      on conflict (source, external_id) do nothing
+      returning id
+    ), samples as (
+      insert into training_samples (text, language, category, priority, issue_type, department, label_source, ticket_id, content_hash)
+      select case when s.subject_derived then s.body else s.subject || E'\\n' || s.body end, s.language::language, s.category,
+             s.priority::priority, s.issue_type::issue_type, s.department, 'historic', s.id, s.content_hash
+      from created c join ${STAGING} s on s.id = c.id
+      where s.category is not null
+      on conflict (content_hash) do nothing
+      returning 1
+    )${
+      messages
+        ? `, messages as (
+      insert into ticket_messages (ticket_id, author_kind, author, body, created_at)
+      select s.id, m.author_kind::author_kind, m.author, m.body, coalesce(m.created_at, s.created_at, now())
+      from created c join ${STAGING} s on s.id = c.id
+      cross join lateral rows from (jsonb_to_recordset(s.messages) as (author_kind text, author text, body text, created_at timestamptz))
+        with ordinality as m(author_kind, author, body, created_at, n)
+      where s.messages is not null
+      order by s.line, m.n
+      returning 1
+    )`
+        : ''
+    }
+    select (select count(*)::int from created) as tickets, (select count(*)::int from samples) as samples,
+           ${messages ? '(select count(*)::int from messages)' : '0'} as messages`);
+  return { tickets: row?.tickets ?? 0, samples: row?.samples ?? 0, messages: row?.messages ?? 0 };
+}

@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+
+/** Longest subject derived from a body (the column allows 500). */
+export const DERIVED_SUBJECT_LENGTH = 100;
+export const SUBJECT_MAX = 500;
+
+/** Lower case, Unicode NFC, runs of whitespace as one space, trimmed: what "same text" means. */
+export function normaliseText(text: string): string {
+  const folded = text.toLowerCase().replace(/\s+/g, ' ').trim();
+  // NFC only matters for non-ASCII text; skipping it for ASCII keeps bulk hashing cheap.
+  return /[^\x00-\x7f]/.test(folded) ? folded.normalize('NFC') : folded;
+}
+
+/** tickets.content_hash: SHA-256 (hex) of the normalised subject and body. */
+export function contentHash(subject: string, body: string): string {
+  return createHash('sha256').update(normaliseText(subject)).update('\n').update(normaliseText(body)).digest('hex');
+}
+
+/**
+ * A subject for a ticket that came without one: the body's first non-empty line, whitespace
+ * collapsed, cut at a word boundary to at most DERIVED_SUBJECT_LENGTH characters ("…" marks a cut).
+ */
+export function deriveSubject(body: string): string {
+  let line = '';
+  for (const candidate of body.split(/\r?\n|\r/)) {
+    line = candidate.replace(/\s+/g, ' ').trim();
+    if (line) break;
+  }
+  if (line.length <= DERIVED_SUBJECT_LENGTH) return line;
+  const cut = line.slice(0, DERIVED_SUBJECT_LENGTH - 1);
+  const space = cut.lastIndexOf(' ');
+  return (space >= DERIVED_SUBJECT_LENGTH / 2 ? cut.slice(0, space) : cut).trimEnd() + '…';
+}
+
+/** The text a training sample holds: the body alone when the subject was derived from it. */
+export function sampleText(subject: string, body: string): string {
+  return subject === deriveSubject(body) ? body : `${subject}\n${body}`;
+}

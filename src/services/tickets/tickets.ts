@@ -1,0 +1,355 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import {
+  AiPrediction,
+  Category,
+  Department,
+  LANGUAGES,
+  Operator,
+  PRIORITIES,
+  Ticket,
+  TICKET_SOURCES,
+  TICKET_STATUSES,
+  TicketMessage,
+  TrainingSample,
+  User,
+  type Language,
+  type Priority,
+  type TicketSource,
+  type TicketStatus,
+} from '../../entities/index.ts';
+import { NotFoundError, UsageError } from '../../errors.ts';
+import { detectLanguage } from '../../ml/language.ts';
+import { parseTimestamp } from '../import/rows.ts';
+import { contentHash, deriveSubject, sampleText, SUBJECT_MAX } from './text.ts';
+
+export interface TicketFilters {
+  status?: string | undefined;
+  department?: string | undefined;
+  category?: string | undefined;
+  language?: string | undefined;
+  source?: string | undefined;
+  /** Created at or after (ISO date or date-time). */
+  from?: string | undefined;
+  /** Created before; a date alone includes that whole day. */
+  to?: string | undefined;
+  limit?: number | undefined;
+  offset?: number | undefined;
+}
+
+export interface TicketRow {
+  id: string;
+  number: number;
+  status: TicketStatus;
+  priority: Priority | null;
+  language: Language | null;
+  source: TicketSource;
+  category: string | null;
+  department: string | null;
+  operator: string | null;
+  subject: string;
+  createdAt: string;
+}
+
+export interface TicketDetail extends TicketRow {
+  externalId: string | null;
+  user: { email: string; name: string | null } | null;
+  body: string;
+  issueType: string | null;
+  escalated: boolean;
+  contentHash: string;
+  updatedAt: string;
+  firstResponseAt: string | null;
+  resolvedAt: string | null;
+  closedAt: string | null;
+  slaDueAt: string | null;
+  messages: { authorKind: string; author: string | null; body: string; createdAt: string }[];
+  predictions: {
+    id: string;
+    createdAt: string;
+    category: string | null;
+    department: string | null;
+    priority: string | null;
+    confidence: number;
+    decision: string;
+    review: string;
+    correctedCategory: string | null;
+    correctedDepartment: string | null;
+    reviewedAt: string | null;
+  }[];
+}
+
+const iso = (d: Date | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
+const key = (name: string): string => name.trim().toLowerCase();
+
+function oneOf<T extends string>(allowed: readonly T[], value: string, flag: string): T {
+  const v = value.trim().toLowerCase() as T;
+  if (!allowed.includes(v)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
+  return v;
+}
+
+async function findByName<T extends Category | Department>(em: EntityManager, entity: typeof Category | typeof Department, name: string, what: string): Promise<T> {
+  const all = (await em.find(entity as typeof Category, {})) as unknown as T[];
+  const found = all.find((e) => key(e.name) === key(name));
+  if (!found) throw new NotFoundError(`unknown ${what} "${name}" (known: ${all.map((e) => e.name).sort().join(', ') || 'none'})`);
+  return found;
+}
+
+function timeFilter(value: string, flag: string): { at: Date; dateOnly: boolean } {
+  const parsed = parseTimestamp(value.trim());
+  if (!parsed) throw new UsageError(`${flag} must be a date or date-time, e.g. 2024-03-01 or 2024-03-01T09:30:00Z (got "${value}")`);
+  return { at: new Date(parsed), dateOnly: /^\d{4}-\d{2}-\d{2}$|^\d{2}\.\d{2}\.\d{4}$/.test(value.trim()) };
+}
+
+function toRow(t: Ticket): TicketRow {
+  return {
+    id: t.id,
+    number: Number(t.number),
+    status: t.status,
+    priority: t.priority ?? null,
+    language: t.language ?? null,
+    source: t.source,
+    category: t.category?.name ?? null,
+    department: t.department?.name ?? null,
+    operator: t.operator?.email ?? null,
+    subject: t.subject,
+    createdAt: iso(t.createdAt)!,
+  };
+}
+
+export async function listTickets(em: EntityManager, filters: TicketFilters): Promise<TicketRow[]> {
+  const where: Record<string, unknown> = {};
+  if (filters.status) where.status = oneOf(TICKET_STATUSES, filters.status, '--status');
+  if (filters.language) where.language = oneOf(LANGUAGES, filters.language, '--language');
+  if (filters.source) where.source = oneOf(TICKET_SOURCES, filters.source, '--source');
+  if (filters.category) where.category = await findByName<Category>(em, Category, filters.category, 'category');
+  if (filters.department) where.department = await findByName<Department>(em, Department, filters.department, 'department');
+  const created: Record<string, Date> = {};
+  if (filters.from) created.$gte = timeFilter(filters.from, '--from').at;
+  if (filters.to) {
+    const { at, dateOnly } = timeFilter(filters.to, '--to');
+    created.$lt = dateOnly ? new Date(at.getTime() + 86_400_000) : at;
+  }
+  if (Object.keys(created).length > 0) where.createdAt = created;
+  const limit = filters.limit ?? 50;
+  const offset = filters.offset ?? 0;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError(`--limit must be a whole number from 1 to 10000 (got ${filters.limit})`);
+  if (!Number.isInteger(offset) || offset < 0) throw new UsageError(`--offset must be a whole number, 0 or more (got ${filters.offset})`);
+  const tickets = await em.find(Ticket, where, {
+    populate: ['category', 'department', 'operator'],
+    orderBy: { createdAt: 'desc', number: 'desc' },
+    limit,
+    offset,
+  });
+  return tickets.map(toRow);
+}
+
+/** A ticket by number ("42" or "#42") or id (UUID). */
+export async function findTicket(em: EntityManager, ref: string): Promise<Ticket> {
+  const text = ref.trim();
+  let ticket: Ticket | null = null;
+  if (/^#?\d+$/.test(text)) ticket = await em.findOne(Ticket, { number: Number(text.replace('#', '')) });
+  else if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text)) ticket = await em.findOne(Ticket, { id: text.toLowerCase() });
+  else throw new UsageError(`ticket must be a number (42 or #42) or an id (UUID) (got "${ref}")`);
+  if (!ticket) throw new NotFoundError(`no ticket ${text}`);
+  return ticket;
+}
+
+export async function showTicket(em: EntityManager, ref: string): Promise<TicketDetail> {
+  const ticket = await findTicket(em, ref);
+  return detail(em, ticket);
+}
+
+async function detail(em: EntityManager, ticket: Ticket): Promise<TicketDetail> {
+  await em.populate(ticket, ['category', 'department', 'operator', 'user']);
+  const messages = await em.find(TicketMessage, { ticket }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  const predictions = await em.find(AiPrediction, { ticket }, { populate: ['category', 'department', 'correctedCategory', 'correctedDepartment'], orderBy: { createdAt: 'asc' } });
+  return {
+    ...toRow(ticket),
+    externalId: ticket.externalId ?? null,
+    user: ticket.user ? { email: ticket.user.email, name: ticket.user.name ?? null } : null,
+    body: ticket.body,
+    issueType: ticket.issueType ?? null,
+    escalated: ticket.escalated,
+    contentHash: ticket.contentHash,
+    updatedAt: iso(ticket.updatedAt)!,
+    firstResponseAt: iso(ticket.firstResponseAt),
+    resolvedAt: iso(ticket.resolvedAt),
+    closedAt: iso(ticket.closedAt),
+    slaDueAt: iso(ticket.slaDueAt),
+    messages: messages.map((m) => ({ authorKind: m.authorKind, author: m.author ?? null, body: m.body, createdAt: iso(m.createdAt)! })),
+    predictions: predictions.map((p) => ({
+      id: p.id,
+      createdAt: iso(p.createdAt)!,
+      category: p.category?.name ?? null,
+      department: p.department?.name ?? null,
+      priority: p.priority ?? null,
+      confidence: Number(p.confidence),
+      decision: p.decision,
+      review: p.review,
+      correctedCategory: p.correctedCategory?.name ?? null,
+      correctedDepartment: p.correctedDepartment?.name ?? null,
+      reviewedAt: iso(p.reviewedAt),
+    })),
+  };
+}
+
+export interface NewTicket {
+  subject?: string | undefined;
+  body: string;
+  source: string;
+  language?: string | undefined;
+  email?: string | undefined;
+  name?: string | undefined;
+}
+
+export async function createTicket(em: EntityManager, input: NewTicket): Promise<TicketDetail> {
+  const body = input.body.trim();
+  if (!body) throw new UsageError('--body must not be empty');
+  const subject = input.subject?.trim() || deriveSubject(body);
+  if (subject.length > SUBJECT_MAX) throw new UsageError(`--subject is longer than ${SUBJECT_MAX} characters`);
+  const source = oneOf(TICKET_SOURCES, input.source, '--source');
+  const language = input.language ? oneOf(LANGUAGES, input.language, '--language') : detectLanguage(input.subject?.trim() ? `${subject}\n${body}` : body).language;
+  const ticket = await em.transactional(async (tx) => {
+    let user: User | null = null;
+    if (input.email) {
+      const email = input.email.trim();
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 320) throw new UsageError(`--email is not an e-mail address (got "${input.email}")`);
+      user = (await tx.find(User, { email: { $ilike: email.replace(/[\\%_]/g, '\\$&') } }))[0] ?? null;
+      user ??= tx.create(User, { email, name: input.name?.trim() || null, kind: 'client' });
+    }
+    const created = tx.create(Ticket, { source, subject, body, language, user, contentHash: contentHash(subject, body), status: 'new' } as never) as Ticket;
+    await tx.flush();
+    return created;
+  });
+  // Reload for the generated number.
+  await em.refresh(ticket);
+  return detail(em, ticket);
+}
+
+export interface TicketChanges {
+  status?: string | undefined;
+  priority?: string | undefined;
+  category?: string | undefined;
+  department?: string | undefined;
+  /** An operator's e-mail, or "none" to unassign. */
+  operator?: string | undefined;
+}
+
+export interface UpdateResult {
+  ticket: TicketDetail;
+  changed: string[];
+  /** Set when the change corrected an AI prediction. */
+  corrected: { predictionId: string; category: string | null; department: string | null } | null;
+  /** A human-labelled training sample was recorded (or an existing one relabelled). */
+  sample: boolean;
+}
+
+export async function updateTicket(em: EntityManager, ref: string, changes: TicketChanges): Promise<UpdateResult> {
+  if (Object.values(changes).every((v) => v === undefined)) {
+    throw new UsageError('nothing to change: give at least one of --status, --priority, --category, --department, --operator');
+  }
+  const result = await em.transactional(async (tx) => {
+    const ticket = await findTicket(tx, ref);
+    await tx.populate(ticket, ['category', 'department', 'operator']);
+    const changed: string[] = [];
+    if (changes.status !== undefined) {
+      const status = oneOf(TICKET_STATUSES, changes.status, '--status');
+      if (status !== ticket.status) {
+        ticket.status = status;
+        const now = new Date();
+        if (status === 'closed') {
+          ticket.resolvedAt ??= now;
+          ticket.closedAt ??= now;
+        } else if (status === 'auto_resolved') ticket.resolvedAt ??= now;
+        changed.push('status');
+      }
+    }
+    if (changes.priority !== undefined) {
+      const priority = oneOf(PRIORITIES, changes.priority, '--priority');
+      if (priority !== ticket.priority) {
+        ticket.priority = priority;
+        changed.push('priority');
+      }
+    }
+    let labelChanged = false;
+    if (changes.category !== undefined) {
+      const category = await findByName<Category>(tx, Category, changes.category, 'category');
+      if (category.id !== ticket.category?.id) {
+        ticket.category = category;
+        changed.push('category');
+        labelChanged = true;
+      }
+    }
+    if (changes.department !== undefined) {
+      const department = await findByName<Department>(tx, Department, changes.department, 'department');
+      if (department.id !== ticket.department?.id) {
+        ticket.department = department;
+        changed.push('department');
+        labelChanged = true;
+      }
+    }
+    if (changes.operator !== undefined) {
+      let operator: Operator | null = null;
+      if (key(changes.operator) !== 'none') {
+        const operators = await tx.find(Operator, {});
+        operator = operators.find((o) => key(o.email) === key(changes.operator!)) ?? null;
+        if (!operator) throw new NotFoundError(`no operator with e-mail "${changes.operator}"`);
+      }
+      if ((operator?.id ?? null) !== (ticket.operator?.id ?? null)) {
+        ticket.operator = operator;
+        changed.push('operator');
+      }
+    }
+
+    let corrected: UpdateResult['corrected'] = null;
+    let sample = false;
+    if (labelChanged) {
+      corrected = await correctPrediction(tx, ticket, changed);
+      await recordHumanSample(tx, ticket);
+      sample = true;
+    }
+    await tx.flush();
+    return { ticket, changed, corrected, sample };
+  });
+  return { ...result, ticket: await detail(em, result.ticket) };
+}
+
+/**
+ * The latest AI prediction for the ticket, if any, becomes "corrected" with the human's values
+ * where they differ from what the model said (a value the human set back to the model's is not
+ * a correction; a prediction with no correction left is "confirmed").
+ */
+async function correctPrediction(em: EntityManager, ticket: Ticket, changed: string[]): Promise<UpdateResult['corrected']> {
+  const [prediction] = await em.find(AiPrediction, { ticket }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: 1, populate: ['category', 'department'] });
+  if (!prediction) return null;
+  if (changed.includes('category')) {
+    prediction.correctedCategory = ticket.category && ticket.category.id !== prediction.category?.id ? ticket.category : null;
+  }
+  if (changed.includes('department')) {
+    prediction.correctedDepartment = ticket.department && ticket.department.id !== prediction.department?.id ? ticket.department : null;
+  }
+  prediction.review = prediction.correctedCategory || prediction.correctedDepartment ? 'corrected' : 'confirmed';
+  prediction.reviewedAt = new Date();
+  return {
+    predictionId: prediction.id,
+    category: prediction.correctedCategory ? ticket.category!.name : null,
+    department: prediction.correctedDepartment ? ticket.department!.name : null,
+  };
+}
+
+/** The ticket's text with the human's labels; a sample with the same text is relabelled. */
+async function recordHumanSample(em: EntityManager, ticket: Ticket): Promise<void> {
+  const values = {
+    text: sampleText(ticket.subject, ticket.body),
+    language: ticket.language ?? null,
+    category: ticket.category?.name ?? null,
+    priority: ticket.priority ?? null,
+    issueType: ticket.issueType ?? null,
+    department: ticket.department?.name ?? null,
+    labelSource: 'human' as const,
+    ticket,
+  };
+  const existing = await em.findOne(TrainingSample, { contentHash: ticket.contentHash });
+  if (existing) em.assign(existing, values);
+  else em.create(TrainingSample, { ...values, contentHash: ticket.contentHash } as never);
+}

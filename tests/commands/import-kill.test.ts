@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GENERATED_MAP, generatedRows, generateTicketsCsv } from '../../bench/generate-tickets.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { BIN, spawnCli } from '../support/cli.ts';
+
+// A real `helpdesk import` process is killed with SIGKILL in the middle of its work; rerunning
+// the same command must end with exactly the rows of the file: nothing lost, nothing doubled.
+
+const ROWS = 20_000;
+const dir = mkdtempSync(join(tmpdir(), 'helpdesk-kill-'));
+const csv = join(dir, 'tickets.csv');
+let database: TestDatabase;
+let env: Record<string, string | undefined>;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  // The spawned processes need the database to themselves (PGlite: the directory lock).
+  await database.db.close();
+  env = { ...database.env, NO_COLOR: '1' };
+  await generateTicketsCsv(csv, ROWS, 7);
+});
+afterAll(async () => {
+  await database?.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const args = ['import', 'tickets', '--map', GENERATED_MAP, '--create-missing'];
+
+async function tableCounts(): Promise<Record<string, number>> {
+  const status = await spawnCli(['db', 'status', '--json'], env);
+  expect(status.stderr).toBe('');
+  expect(status.code).toBe(0);
+  return Object.fromEntries(JSON.parse(status.stdout).tables.map((t: { table: string; rows: number }) => [t.table, t.rows]));
+}
+
+function start(extra: string[]): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> } {
+  const child = spawn(process.execPath, [BIN, ...args, ...extra], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdout!.resume();
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
+  return { child, exited };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('import tickets killed with SIGKILL, then run again', () => {
+  it('killed while reading: nothing is left behind; killed at any later point, a rerun ends exact', async () => {
+    const text = readFileSync(csv, 'utf8');
+    const emails = new Set([...generatedRows(ROWS, 7)].map((row) => row[1]!.toLowerCase()));
+
+    // 1. Half the file on stdin, the rest never comes: the process is mid-import for sure.
+    const half = start(['-']);
+    half.child.stdin!.write(text.slice(0, Math.floor(text.length * 0.6)));
+    await sleep(3000);
+    half.child.kill('SIGKILL');
+    const killed = await half.exited;
+    expect(killed.signal).toBe('SIGKILL');
+    const afterKill = await tableCounts();
+    expect(afterKill).toMatchObject({ tickets: 0, users: 0, training_samples: 0, categories: 0 });
+
+    // 2. The whole file, killed after a while: before, during or after the commit.
+    const whole = start([csv]);
+    await sleep(2500);
+    whole.child.kill('SIGKILL');
+    await whole.exited;
+    const partial = await tableCounts();
+    expect([0, ROWS]).toContain(partial.tickets);
+
+    // 3. The same command again: exactly the file's rows.
+    const rerun = await spawnCli([...args, csv, '--json'], env);
+    expect(rerun.stderr).toBe('');
+    expect(rerun.code).toBe(0);
+    const summary = JSON.parse(rerun.stdout);
+    expect(summary.created + summary.skipped).toBe(ROWS);
+    expect(await tableCounts()).toMatchObject({ tickets: ROWS, training_samples: ROWS, users: emails.size, categories: 8, departments: 1 });
+
+    // 4. And once more: nothing added.
+    const again = await spawnCli([...args, csv, '--json'], env);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ created: 0, skipped: ROWS, usersCreated: 0, samplesCreated: 0 });
+    expect(await tableCounts()).toMatchObject({ tickets: ROWS, training_samples: ROWS, users: emails.size });
+  }, 180_000);
+});

@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { runCli } from '../support/cli.ts';
+
+let database: TestDatabase;
+
+async function query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
+  return database.db.em.getConnection().execute<T[]>(sql);
+}
+
+async function one<T>(sql: string): Promise<T> {
+  const [row] = await query<T>(sql);
+  return row!;
+}
+
+const history = new URL('../../fixtures/tickets/history.jsonl', import.meta.url).pathname;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  expect((await runCli(['db', 'seed'], { database })).code).toBe(0);
+  const imported = await runCli(['import', 'tickets', history], { database });
+  expect(imported.code).toBe(0);
+});
+afterAll(async () => {
+  await database?.dispose();
+});
+
+describe('tickets list', () => {
+  it('filters by status, language, source, category, department and date range, with limit and offset', async () => {
+    const all = JSON.parse((await runCli(['tickets', 'list', '--limit', '1000', '--json'], { database })).stdout);
+    const { n } = await one<{ n: number }>('select count(*)::int as n from tickets');
+    expect(all).toHaveLength(n);
+    // Newest first.
+    expect(all.map((t: { createdAt: string }) => t.createdAt)).toEqual([...all.map((t: { createdAt: string }) => t.createdAt)].sort().reverse());
+
+    const kk = JSON.parse((await runCli(['tickets', 'list', '--language', 'KK', '--limit', '1000', '--json'], { database })).stdout);
+    const { kkCount } = await one<{ kkCount: number }>(`select count(*)::int as "kkCount" from tickets where language = 'kk'`);
+    expect(kk).toHaveLength(kkCount);
+    expect(kkCount).toBeGreaterThan(0);
+
+    const filtered = JSON.parse(
+      (await runCli(['tickets', 'list', '--category', 'hardware', '--department', 'End User Support', '--source', 'email', '--status', 'closed', '--limit', '1000', '--json'], { database })).stdout,
+    );
+    const { expected } = await one<{ expected: number }>(
+      `select count(*)::int as expected from tickets t join categories c on c.id = t.category_id join departments d on d.id = t.department_id
+       where c.name = 'Hardware' and d.name = 'End User Support' and t.source = 'email' and t.status = 'closed'`,
+    );
+    expect(filtered).toHaveLength(expected);
+    expect(expected).toBeGreaterThan(0);
+    for (const t of filtered) expect(t).toMatchObject({ category: 'Hardware', department: 'End User Support', source: 'email', status: 'closed' });
+
+    const october = JSON.parse((await runCli(['tickets', 'list', '--from', '2026-10-01', '--to', '2026-10-31', '--limit', '1000', '--json'], { database })).stdout);
+    const { inOctober } = await one<{ inOctober: number }>(`select count(*)::int as "inOctober" from tickets where created_at >= '2026-10-01T00:00:00Z' and created_at < '2026-11-01T00:00:00Z'`);
+    expect(october).toHaveLength(inOctober);
+
+    const page = JSON.parse((await runCli(['tickets', 'list', '--limit', '5', '--offset', '10', '--json'], { database })).stdout);
+    expect(page.map((t: { id: string }) => t.id)).toEqual(all.slice(10, 15).map((t: { id: string }) => t.id));
+  });
+
+  it('piped: tab-separated with a header; --format csv: CSV; bad values are usage errors', async () => {
+    const piped = await runCli(['tickets', 'list', '--limit', '2'], { database });
+    const lines = piped.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('number\tstatus\tpriority\tlanguage\tsource\tcategory\tdepartment\toperator\tcreated\tsubject');
+    expect(lines).toHaveLength(3);
+    const csv = await runCli(['tickets', 'list', '--limit', '2', '--format', 'csv'], { database });
+    expect(csv.stdout.split('\n')[0]).toBe('number,status,priority,language,source,category,department,operator,created,subject');
+    const bad = await runCli(['tickets', 'list', '--status', 'open'], { database });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('error: --status must be one of new, auto_resolved, in_work, waiting, closed (got "open")\n');
+    const unknown = await runCli(['tickets', 'list', '--category', 'Coffee'], { database });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^error: unknown category "Coffee" \(known: Access, /);
+    const limit = await runCli(['tickets', 'list', '--limit', 'ten'], { database });
+    expect(limit.stderr).toBe('error: --limit must be a whole number from 1 to 10000 (got NaN)\n');
+  });
+});
+
+describe('tickets create and show', () => {
+  it('creates a ticket: language detected (Kazakh), user matched by e-mail regardless of case, subject from the body', async () => {
+    const { email } = await one<{ email: string }>(`select email from users order by email limit 1`);
+    const body = 'Принтер жұмыс істемейді, көмектесіңізші. Қағаз кептеліп қалды.';
+    const created = await runCli(['tickets', 'create', '--email', email.toUpperCase(), '--body', body, '--source', 'phone', '--json'], { database });
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    const ticket = JSON.parse(created.stdout);
+    expect(ticket).toMatchObject({ language: 'kk', source: 'phone', status: 'new', subject: body, body, user: { email } });
+    const { users } = await one<{ users: number }>(`select count(*)::int as users from users where lower(email) = lower('${email}')`);
+    expect(users).toBe(1);
+
+    const shown = await runCli(['tickets', 'show', `#${ticket.number}`, '--json'], { database });
+    expect(JSON.parse(shown.stdout)).toEqual(ticket);
+    const piped = await runCli(['tickets', 'show', String(ticket.number)], { database });
+    expect(piped.stdout).toContain(`number\t${ticket.number}\n`);
+    expect(piped.stdout).toContain('\nmessages (0)\n');
+    expect(piped.stdout).toContain('\npredictions (0)\n');
+  });
+
+  it('without --body and no terminal: a usage error naming the flag; on a terminal it asks', async () => {
+    const piped = await runCli(['tickets', 'create', '--subject', 'x'], { database });
+    expect(piped.code).toBe(2);
+    expect(piped.stderr).toBe('error: missing required option --body\n');
+    const tty = await runCli(['tickets', 'create', '--language', 'en'], { database, tty: true, answers: ['My monitor flickers'], env: { NO_COLOR: '1' } });
+    expect(tty.code).toBe(0);
+    expect(tty.prompter?.asked).toEqual(['Ticket text']);
+    expect(tty.stdout).toMatch(/^✓ created ticket #\d+ \([0-9a-f-]{36}\): My monitor flickers \[en\]\n$/);
+  });
+
+  it('show: an unknown ticket is exit 2', async () => {
+    const missing = await runCli(['tickets', 'show', '999999'], { database });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('error: no ticket 999999\n');
+    const bad = await runCli(['tickets', 'show', 'abc'], { database });
+    expect(bad.stderr).toBe('error: ticket must be a number (42 or #42) or an id (UUID) (got "abc")\n');
+  });
+});
+
+describe('tickets update', () => {
+  it('changes status, priority and operator', async () => {
+    const [ticket] = await query<{ number: number }>(`select number from tickets where status = 'new' order by number limit 1`);
+    const [operator] = await query<{ email: string }>(`select email from operators order by email limit 1`);
+    const result = await runCli(['tickets', 'update', String(ticket!.number), '--status', 'closed', '--priority', 'high', '--operator', operator!.email.toUpperCase()], { database });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(`✓ ticket #${ticket!.number}: status closed, priority high, operator ${operator!.email}\n`);
+    const [row] = await query<{ status: string; priority: string; closed_at: Date | null; resolved_at: Date | null }>(`select status, priority, closed_at, resolved_at from tickets where number = ${ticket!.number}`);
+    expect(row).toMatchObject({ status: 'closed', priority: 'high' });
+    expect(row!.closed_at).not.toBeNull();
+    expect(row!.resolved_at).not.toBeNull();
+    const none = await runCli(['tickets', 'update', String(ticket!.number)], { database });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toBe('error: nothing to change: give at least one of --status, --priority, --category, --department, --operator\n');
+  });
+
+  it('a human changing the category and department the AI set marks the latest prediction corrected and records a human training sample', async () => {
+    const [ticket] = await query<{ id: string; number: number; content_hash: string; subject: string; body: string }>(
+      `select t.id, t.number, t.content_hash, t.subject, t.body from tickets t join categories c on c.id = t.category_id where c.name = 'Hardware' order by t.number limit 1`,
+    );
+    // The model said Hardware / End User Support, twice; the latest prediction is the one reviewed.
+    for (const at of ['2026-11-01T10:00:00Z', '2026-11-02T10:00:00Z']) {
+      await query(
+        `insert into ai_predictions (ticket_id, category_id, department_id, confidence, scores, thresholds, decision, reason, created_at)
+         select '${ticket!.id}', c.id, c.default_department_id, 0.71, '{}', '{}', 'routed', 'test', '${at}' from categories c where c.name = 'Hardware'`,
+      );
+    }
+    const result = await runCli(['tickets', 'update', String(ticket!.number), '--category', 'access', '--department', 'Access Management'], { database });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      `✓ ticket #${ticket!.number}: category Access, department Access Management\n` +
+        '  AI prediction marked corrected (category Access, department Access Management)\n' +
+        '  training sample recorded (label source human)\n',
+    );
+    const predictions = await query<{ review: string; corrected_category: string | null; corrected_department: string | null; reviewed_at: Date | null }>(
+      `select p.review, cc.name as corrected_category, cd.name as corrected_department, p.reviewed_at from ai_predictions p
+       left join categories cc on cc.id = p.corrected_category_id left join departments cd on cd.id = p.corrected_department_id
+       where p.ticket_id = '${ticket!.id}' order by p.created_at`,
+    );
+    expect(predictions.map(({ reviewed_at, ...p }) => ({ ...p, reviewed: reviewed_at !== null }))).toEqual([
+      { review: 'pending', corrected_category: null, corrected_department: null, reviewed: false },
+      { review: 'corrected', corrected_category: 'Access', corrected_department: 'Access Management', reviewed: true },
+    ]);
+    // The historic sample for the same text is relabelled by the human.
+    const samples = await query<{ label_source: string; category: string; department: string; ticket_id: string; text: string }>(
+      `select label_source, category, department, ticket_id, text from training_samples where content_hash = '${ticket!.content_hash}'`,
+    );
+    expect(samples).toEqual([{ label_source: 'human', category: 'Access', department: 'Access Management', ticket_id: ticket!.id, text: `${ticket!.subject}\n${ticket!.body}` }]);
+
+    const shown = JSON.parse((await runCli(['tickets', 'show', ticket!.id, '--json'], { database })).stdout);
+    expect(shown.predictions.map((p: { review: string; category: string; correctedCategory: string | null }) => [p.review, p.category, p.correctedCategory])).toEqual([
+      ['pending', 'Hardware', null],
+      ['corrected', 'Hardware', 'Access'],
+    ]);
+
+    // Setting the category back to what the model said leaves only the department corrected.
+    const back = await runCli(['tickets', 'update', String(ticket!.number), '--category', 'Hardware', '--json'], { database });
+    expect(JSON.parse(back.stdout)).toMatchObject({ changed: ['category'], corrected: { category: null, department: 'Access Management' }, sample: true });
+  });
+
+  it('a ticket without predictions: the change is saved, a human sample recorded, no prediction touched', async () => {
+    const created = JSON.parse((await runCli(['tickets', 'create', '--body', 'Need a new mouse', '--json'], { database })).stdout);
+    const result = await runCli(['tickets', 'update', String(created.number), '--category', 'Hardware', '--json'], { database });
+    expect(JSON.parse(result.stdout)).toMatchObject({ changed: ['category'], corrected: null, sample: true, ticket: { category: 'Hardware' } });
+    const [sample] = await query<{ label_source: string; category: string; text: string }>(`select label_source, category, text from training_samples where ticket_id = '${created.id}'`);
+    expect(sample).toEqual({ label_source: 'human', category: 'Hardware', text: 'Need a new mouse' });
+  });
+});
