@@ -8,6 +8,8 @@ import { registerResponseCommands } from './responses.ts';
 import { registerUserCommands } from './users.ts';
 import { registerImportCommands } from './import.ts';
 import { registerTicketsCommands } from './tickets.ts';
+import { registerPipelineCommands } from './pipeline.ts';
+import { registerStatsCommands } from './stats.ts';
 import { examples, commandLine, type ContextFactory, type ContextFor } from './shared.ts';
 
 // Program wiring only: every action imports its command module on demand, so `--help`
@@ -39,6 +41,8 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
   registerUserCommands(program, context);
   registerTicketsCommands(program, context);
   registerImportCommands(program, context);
+  registerPipelineCommands(program, context);
+  registerStatsCommands(program, context);
 
   return program;
 }
