@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { GlobalOptions } from '../commands/context.ts';
 import { registerDbCommands } from './db.ts';
+import { registerModelCommands } from './model.ts';
 import { examples, commandLine, type ContextFactory, type ContextFor } from './shared.ts';
 
 // Program wiring only: every action imports its command module on demand, so `--help`
@@ -25,6 +26,7 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
 
   // One registration per noun; each lives in its own file.
   registerDbCommands(program, context);
+  registerModelCommands(program, context);
 
   return program;
 }
