@@ -77,7 +77,9 @@ function resolveColumns(path: string, header: readonly string[], mapping: FieldM
 
 async function* csvRows(path: string, mapping: FieldMapping): AsyncGenerator<LabelledRow> {
   const delimiter = extname(path).toLowerCase() === '.tsv' ? '\t' : ',';
-  const parser = createReadStream(path).pipe(parse({ bom: true, delimiter, info: true, skip_empty_lines: true, relax_column_count: true }));
+  const input = createReadStream(path);
+  const parser = input.pipe(parse({ bom: true, delimiter, info: true, skip_empty_lines: true, relax_column_count: true }));
+  input.on('error', (error) => parser.destroy(error));
   let columns: Map<LabelledField, number> | null = null;
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
@@ -135,6 +137,8 @@ async function* jsonlRows(path: string, mapping: FieldMapping): AsyncGenerator<L
 export async function* readLabelledFile(path: string, mapping: FieldMapping): AsyncGenerator<LabelledRow> {
   let format: FileFormat;
   try {
+    const handle = await open(path, 'r');
+    await handle.close();
     format = await detectFormat(path);
   } catch (error) {
     throw cannotRead(path, error);

@@ -80,6 +80,7 @@ export async function resolveModelId(em: EntityManager, ref: string): Promise<st
     ]);
     if (rows.length === 1) return rows[0]!.id;
     if (rows.length > 1) throw new UsageError(`model version ${version[1]} is ambiguous (several model names): give the id`);
+    if (text.length < 4) throw new NotFoundError(`no model "${ref}": see \`helpdesk model list\``);
   }
   if (!/^[0-9a-f-]{4,36}$/.test(text)) throw new NotFoundError(`no model "${ref}": give an id or a version from \`helpdesk model list\``);
   const rows = await em.getConnection().execute<{ id: string }[]>('select "id"::text as "id" from "ml_models" where "id"::text like ? limit 2', [`${text}%`]);
