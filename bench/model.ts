@@ -21,7 +21,7 @@ import { stringify } from 'csv-stringify/sync';
 import { openDatabase } from '../src/db/database.ts';
 import { resolveTarget } from '../src/db/target.ts';
 import { classifyTexts } from '../src/services/model/classify.ts';
-import { loadActiveModel } from '../src/services/model/registry.ts';
+import { loadActiveModel, type LoadedModel } from '../src/services/model/registry.ts';
 import { sha1Mod5, TICKETS_CSV } from './ml/data.ts';
 
 const PY = '/usr/bin/python3';
@@ -82,21 +82,34 @@ async function loadTrainRows(rows: { Document: string; Topic_group: string }[]):
   }
 }
 
-async function throughput(devTexts: string[]): Promise<{ perSecond: number; heads: string[] }> {
+function bestRate(model: LoadedModel, texts: string[]): number {
+  classifyTexts(model, texts.slice(0, 2000)); // warm-up
+  let best = 0;
+  for (let round = 0; round < 3; round++) {
+    const t0 = performance.now();
+    classifyTexts(model, texts);
+    best = Math.max(best, texts.length / ((performance.now() - t0) / 1000));
+  }
+  return best;
+}
+
+/**
+ * Raw text in, top three per head out, in this process: the stored model as it is, and a
+ * four-head stand-in (the category head copied into four separate tables, as big as the real
+ * heads would be) for what the pipeline pays once department, priority and issue type are labelled.
+ */
+async function throughput(devTexts: string[]): Promise<{ perSecond: number; fourHeads: number; heads: string[] }> {
   const db = await openDatabase({ target: resolveTarget({ dataDir, env: {} }), command: 'bench/model.ts', create: false });
+  let model: LoadedModel;
   try {
-    const model = await loadActiveModel(db.em);
-    classifyTexts(model, devTexts.slice(0, 2000)); // warm-up
-    let best = 0;
-    for (let round = 0; round < 3; round++) {
-      const t0 = performance.now();
-      classifyTexts(model, devTexts);
-      best = Math.max(best, devTexts.length / ((performance.now() - t0) / 1000));
-    }
-    return { perSecond: best, heads: Object.keys(model.heads) };
+    model = await loadActiveModel(db.em);
   } finally {
     await db.close();
   }
+  const c = model.heads.category!;
+  const copy = () => ({ ...c, rowOf: c.rowOf.slice(), weights: c.weights.slice() });
+  const four: LoadedModel = { ...model, heads: { category: c, department: copy(), priority: copy(), issue_type: copy() } };
+  return { perSecond: bestRate(model, devTexts), fourHeads: bestRate(four, devTexts), heads: Object.keys(model.heads) };
 }
 
 function sklearn(): { macroF1: number; accuracy: number; fitS: number; wallS: number } | string {
@@ -138,6 +151,7 @@ try {
     ['model train wall s (process)', trained.seconds.toFixed(1), typeof sk === 'string' ? sk : `${sk.wallS.toFixed(1)} (script)`],
     ['model evaluate wall s (9,647 rows)', evaluated.seconds.toFixed(1), '-'],
     [`predictions/s, 1 process (heads: ${speed.heads.join(',')})`, Math.round(speed.perSecond).toLocaleString('en-US'), '-'],
+    ['predictions/s, 1 process, 4 heads (stand-in)', Math.round(speed.fourHeads).toLocaleString('en-US'), '-'],
     ['artifact bytes', t.artifactBytes.toLocaleString('en-US'), '-'],
   ];
   const w0 = Math.max(...rows.map((r) => r[0].length));

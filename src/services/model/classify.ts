@@ -1,4 +1,4 @@
-import { decisionScores, vectorize } from '../../ml/classifier.ts';
+import { vectorize } from '../../ml/classifier.ts';
 import type { Prediction, TrainedHead } from '../../ml/classifier.ts';
 import type { SparseVector } from '../../ml/features.ts';
 import { HEADS, type HeadName } from '../classification/derive.ts';
@@ -8,68 +8,109 @@ export type HeadPredictions = Partial<Record<HeadName, Prediction>>;
 
 export const TOP_N = 3;
 
-interface Scratch {
-  heads: [HeadName, TrainedHead][];
-  scores: Float64Array[];
-  probs: Float64Array[];
+/**
+ * All heads' weights fused into one table: one bucket -> row lookup and one row of
+ * (sum of the heads' label counts) weights per feature, instead of one lookup and one row per
+ * head. Scoring is memory-bound (random access into tables of several MB), so this makes four
+ * heads cost about as much as one. Scores are bit-identical to `decisionScores` per head: the
+ * same products are added in the same order, and a head without a row for a bucket adds 0.
+ */
+interface Fused {
+  heads: { name: HeadName; head: TrainedHead; offset: number; k: number }[];
+  /** bucket -> fused row, or -1. */
+  rowOf: Int32Array;
+  /** rows × width, row-major. */
+  weights: Float32Array;
+  bias: Float64Array;
+  width: number;
+  /** Scratch: scores and probabilities of every head, reused for each text. */
+  scores: Float64Array;
+  probs: Float64Array;
 }
 
-// Per-model scratch buffers, so that classifying allocates only the result objects and the
-// feature vector (once per text, shared by every head).
-const scratchOf = new WeakMap<LoadedModel, Scratch>();
+const fusedOf = new WeakMap<LoadedModel, Fused>();
 
-function scratch(model: LoadedModel): Scratch {
-  let s = scratchOf.get(model);
-  if (!s) {
-    const heads = HEADS.filter((h) => model.heads[h]).map((h) => [h, model.heads[h]!] as [HeadName, TrainedHead]);
-    s = {
-      heads,
-      scores: heads.map(([, head]) => new Float64Array(head.labels.length)),
-      probs: heads.map(([, head]) => new Float64Array(head.labels.length)),
-    };
-    scratchOf.set(model, s);
+function fuse(model: LoadedModel): Fused {
+  let f = fusedOf.get(model);
+  if (f) return f;
+  const heads: Fused['heads'] = [];
+  let width = 0;
+  for (const name of HEADS) {
+    const head = model.heads[name];
+    if (!head) continue;
+    heads.push({ name, head, offset: width, k: head.labels.length });
+    width += head.labels.length;
   }
-  return s;
+  const dim = 1 << model.vectorizer.config.bits;
+  const rowOf = new Int32Array(dim).fill(-1);
+  let rows = 0;
+  for (let b = 0; b < dim; b++) {
+    for (const h of heads) {
+      if (h.head.rowOf[b]! >= 0) {
+        rowOf[b] = rows++;
+        break;
+      }
+    }
+  }
+  const weights = new Float32Array(rows * width);
+  const bias = new Float64Array(width);
+  for (const { head, offset, k } of heads) {
+    for (let j = 0; j < k; j++) bias[offset + j] = head.bias[j]!;
+    for (let b = 0; b < dim; b++) {
+      const r = head.rowOf[b]!;
+      if (r < 0) continue;
+      const base = rowOf[b]! * width + offset;
+      for (let j = 0; j < k; j++) weights[base + j] = head.weights[r * k + j]!;
+    }
+  }
+  f = { heads, rowOf, weights, bias, width, scores: new Float64Array(width), probs: new Float64Array(width) };
+  fusedOf.set(model, f);
+  return f;
 }
 
-/** Softmax of scores/T into `p`, then the `n` most probable labels (ties: label order). */
-function topLabels(head: TrainedHead, scores: Float64Array, p: Float64Array, n: number): Prediction {
-  const K = scores.length;
+/** Softmax of one head's scores / T, then its `n` most probable labels (ties: the earlier label). */
+function topLabels(head: TrainedHead, s: Float64Array, p: Float64Array, offset: number, K: number, n: number): Prediction {
   const T = head.temperature;
   let max = -Infinity;
-  for (let k = 0; k < K; k++) if (scores[k]! > max) max = scores[k]!;
+  for (let k = 0; k < K; k++) if (s[offset + k]! > max) max = s[offset + k]!;
   let sum = 0;
   for (let k = 0; k < K; k++) {
-    const e = Math.exp((scores[k]! - max) / T);
-    p[k] = e;
+    const e = Math.exp((s[offset + k]! - max) / T);
+    p[offset + k] = e;
     sum += e;
   }
   const top: { label: string; p: number }[] = [];
-  // n is small (3): pick the best not yet taken, n times (ties: the earlier label wins)
   let taken0 = -1;
   let taken1 = -1;
   for (let t = 0; t < Math.min(n, K); t++) {
     let best = -1;
     for (let k = 0; k < K; k++) {
       if (k === taken0 || k === taken1 || (t > 2 && top.some((e) => e.label === head.labels[k]))) continue;
-      if (best < 0 || p[k]! > p[best]!) best = k;
+      if (best < 0 || p[offset + k]! > p[offset + best]!) best = k;
     }
     if (t === 0) taken0 = best;
     else if (t === 1) taken1 = best;
-    top.push({ label: head.labels[best]!, p: p[best]! / sum });
+    top.push({ label: head.labels[best]!, p: p[offset + best]! / sum });
   }
   return { label: top[0]!.label, confidence: top[0]!.p, top };
 }
 
-/** Every head's prediction for an already computed feature vector. */
+/** Every head's prediction for an already computed feature vector (one pass over its features). */
 export function classifyVector(model: LoadedModel, x: SparseVector, topN = TOP_N): HeadPredictions {
-  const s = scratch(model);
-  const out: HeadPredictions = {};
-  for (let i = 0; i < s.heads.length; i++) {
-    const [name, head] = s.heads[i]!;
-    decisionScores(head, x, s.scores[i]);
-    out[name] = topLabels(head, s.scores[i]!, s.probs[i]!, topN);
+  const f = fuse(model);
+  const { rowOf, weights, width, scores } = f;
+  scores.set(f.bias);
+  const idx = x.indices;
+  const val = x.values;
+  for (let j = 0; j < idx.length; j++) {
+    const r = rowOf[idx[j]!]!;
+    if (r < 0) continue;
+    const v = val[j]!;
+    const base = r * width;
+    for (let k = 0; k < width; k++) scores[k] = scores[k]! + v * weights[base + k]!;
   }
+  const out: HeadPredictions = {};
+  for (const h of f.heads) out[h.name] = topLabels(h.head, scores, f.probs, h.offset, h.k, topN);
   return out;
 }
 
