@@ -1,6 +1,11 @@
 import { Command, Option } from 'commander';
 import type { GlobalOptions } from '../commands/context.ts';
 import { registerDbCommands } from './db.ts';
+import { registerCategoryCommands } from './categories.ts';
+import { registerDepartmentCommands } from './departments.ts';
+import { registerOperatorCommands } from './operators.ts';
+import { registerResponseCommands } from './responses.ts';
+import { registerUserCommands } from './users.ts';
 import { registerModelCommands } from './model.ts';
 import { examples, commandLine, type ContextFactory, type ContextFor } from './shared.ts';
 
@@ -26,6 +31,11 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
 
   // One registration per noun; each lives in its own file.
   registerDbCommands(program, context);
+  registerDepartmentCommands(program, context);
+  registerOperatorCommands(program, context);
+  registerCategoryCommands(program, context);
+  registerResponseCommands(program, context);
+  registerUserCommands(program, context);
   registerModelCommands(program, context);
 
   return program;

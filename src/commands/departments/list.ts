@@ -1,0 +1,19 @@
+import { listDepartments, type DepartmentRow } from '../../services/reference/departments.ts';
+import type { CommandContext } from '../context.ts';
+import { runList, yesNo, type ListOptions, type ListView } from '../reference.ts';
+
+export const departmentsView: ListView<DepartmentRow> = {
+  plural: 'departments',
+  table: [
+    { header: 'name', value: (d) => d.name },
+    { header: 'operators', value: (d) => d.operators, align: 'right' },
+    { header: 'open tickets', value: (d) => d.openTickets, align: 'right' },
+    { header: 'active', value: (d) => yesNo(d.active) },
+    { header: 'description', value: (d) => d.description },
+  ],
+  fields: ['name', 'description', 'active', 'operators', 'openTickets'],
+};
+
+export async function departmentsList(ctx: CommandContext, options: ListOptions): Promise<void> {
+  await runList(ctx, options, departmentsView, (em) => listDepartments(em));
+}

@@ -1,0 +1,82 @@
+import { sql, type Kysely } from 'kysely';
+
+/**
+ * Daily statistics are cohorts: every counter of a row is about the tickets CREATED on that
+ * calendar day (in the configured time zone), per department they ended up in and overall
+ * (department null). Rows hold sums and counts, never averages, so the pipeline and the
+ * importer add to them in the same transaction as their writes, and a rebuild from the tickets
+ * reproduces them exactly.
+ */
+export const DAILY_COUNTERS = [
+  'tickets_created',
+  'auto_resolved',
+  'escalated',
+  'routed',
+  'queued',
+  'predictions',
+  'predictions_confirmed',
+  'predictions_corrected',
+  'routing_errors',
+  'first_responses',
+  'first_response_seconds_sum',
+  'resolved',
+  'resolution_seconds_sum',
+  'closed',
+  'sla_breaches_low',
+  'sla_breaches_medium',
+  'sla_breaches_high',
+  'sla_breaches_critical',
+] as const;
+export type DailyCounter = (typeof DAILY_COUNTERS)[number];
+
+export type DailyDelta = Partial<Record<DailyCounter, number>>;
+
+/** The calendar day of an instant in a time zone, as YYYY-MM-DD. */
+export function dayIn(timeZone: string): (at: Date) => string {
+  const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  return (at) => format.format(at);
+}
+
+/** Collects deltas per (day, department) and for the whole helpdesk (department null). */
+export class DailyAccumulator {
+  private readonly rows = new Map<string, { day: string; departmentId: string | null; delta: DailyDelta }>();
+
+  add(day: string, departmentId: string | null, delta: DailyDelta): void {
+    this.bump(day, null, delta);
+    if (departmentId) this.bump(day, departmentId, delta);
+  }
+
+  private bump(day: string, departmentId: string | null, delta: DailyDelta): void {
+    const key = `${day}/${departmentId ?? ''}`;
+    let row = this.rows.get(key);
+    if (!row) {
+      row = { day, departmentId, delta: {} };
+      this.rows.set(key, row);
+    }
+    for (const [counter, value] of Object.entries(delta) as [DailyCounter, number][]) {
+      row.delta[counter] = (row.delta[counter] ?? 0) + value;
+    }
+  }
+
+  get size(): number {
+    return this.rows.size;
+  }
+
+  /** Adds everything collected to daily_stats in one statement, inside the caller's transaction. */
+  async flush(db: Kysely<any>): Promise<void> {
+    if (this.rows.size === 0) return;
+    const rows = [...this.rows.values()];
+    const column = (counter: DailyCounter) => rows.map((r) => r.delta[counter] ?? 0);
+    const days = rows.map((r) => r.day);
+    const departments = rows.map((r) => r.departmentId);
+    const columns = sql.join(DAILY_COUNTERS.map((c) => sql.ref(c)));
+    const arrays = sql.join(DAILY_COUNTERS.map((c) => sql`${column(c)}::bigint[]`));
+    const updates = sql.join(DAILY_COUNTERS.map((c) => sql`${sql.ref(c)} = daily_stats.${sql.ref(c)} + excluded.${sql.ref(c)}`));
+    await sql`
+      insert into daily_stats (day, department_id, ${columns})
+      select * from unnest(${days}::date[], ${departments}::uuid[], ${arrays})
+      on conflict (day, coalesce(department_id, '00000000-0000-0000-0000-000000000000'::uuid))
+      do update set ${updates}, updated_at = now()`.execute(db);
+    this.rows.clear();
+  }
+}

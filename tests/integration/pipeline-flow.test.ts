@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Ticket, User } from '../../src/entities/index.ts';
+import { trainHeads, predictVector, vectorize } from '../../src/ml/classifier.ts';
+import { DEFAULT_PIPELINE_CONFIG } from '../../src/services/pipeline/config.ts';
+import type { TicketClassifier } from '../../src/services/pipeline/classifier.ts';
+import { runPipeline } from '../../src/services/pipeline/run.ts';
+import { loadReferenceFixtures } from '../../src/services/reference/fixtures.ts';
+import { seedReferenceData } from '../../src/services/reference/seed.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { readFixtureTickets } from '../support/fixture-tickets.ts';
+
+let database: TestDatabase;
+
+/** A real classifier trained on the labelled fixture history (category and department heads). */
+function fixtureClassifier(): TicketClassifier {
+  const history = readFixtureTickets('history');
+  const texts = history.map((t) => `${t.subject}\n${t.body}`);
+  const { vectorizer, heads } = trainHeads(texts, { category: history.map((t) => t.category), department: history.map((t) => t.department) }, { seed: 7, holdout: 0.2 });
+  return {
+    modelId: null,
+    modelName: 'fixture-model',
+    classify: (batch) =>
+      batch.map((text) => {
+        const x = vectorize(vectorizer, text);
+        return Object.fromEntries(Object.entries(heads).map(([name, head]) => [name, predictVector(head.model, x)]));
+      }),
+  };
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await seedReferenceData(database.db.em.fork(), loadReferenceFixtures());
+  const em = database.db.em.fork();
+  for (const t of readFixtureTickets('incoming')) {
+    const user = (await em.findOne(User, { email: t.user_email })) ?? em.create(User, { email: t.user_email, name: t.user_name });
+    em.create(Ticket, {
+      source: t.source,
+      externalId: t.external_id,
+      user,
+      subject: t.subject,
+      body: t.body,
+      language: t.language,
+      status: 'new',
+      contentHash: createHash('sha256').update(`${t.subject}\n${t.body}`).digest('hex'),
+      createdAt: new Date(t.created_at),
+    });
+  }
+  await em.flush();
+});
+afterAll(async () => {
+  await database?.dispose();
+});
+
+describe('pipeline on the fixture tickets', () => {
+  it('dry run decides without writing', async () => {
+    const summary = await runPipeline(database.db.em.fork(), fixtureClassifier(), { batchSize: 25, dryRun: true, config: DEFAULT_PIPELINE_CONFIG });
+    expect(summary.processed).toBe(25);
+    expect(summary.tickets).toHaveLength(25);
+    const k = database.db.em.fork().getKysely<any>();
+    const counts = (await sql<{ n: number }>`select count(*)::int as n from ai_predictions`.execute(k)).rows[0]!;
+    expect(counts.n).toBe(0);
+  });
+
+  it('decides every new ticket exactly once, with a prediction each and messages for the auto-resolved', async () => {
+    const summary = await runPipeline(database.db.em.fork(), fixtureClassifier(), { batchSize: 16, dryRun: false, config: DEFAULT_PIPELINE_CONFIG });
+    expect(summary.processed).toBe(60);
+    expect(summary.batches).toBe(4);
+    const total = Object.values(summary.decisions).reduce((a, b) => a + b, 0);
+    expect(total).toBe(60);
+    const k = database.db.em.fork().getKysely<any>();
+    const one = async (query: ReturnType<typeof sql<{ n: number }>>) => (await query.execute(k)).rows[0]!.n;
+    expect(await one(sql`select count(*)::int as n from tickets where status = 'new'`)).toBe(0);
+    expect(await one(sql`select count(*)::int as n from ai_predictions`)).toBe(60);
+    expect(await one(sql`select count(distinct ticket_id)::int as n from ai_predictions`)).toBe(60);
+    expect(await one(sql`select count(*)::int as n from tickets where status = 'auto_resolved'`)).toBe(summary.decisions.auto_resolved);
+    expect(await one(sql`select count(*)::int as n from ticket_messages where author_kind = 'ai'`)).toBe(summary.decisions.auto_resolved);
+    expect(await one(sql`select count(*)::int as n from tickets where escalated`)).toBe(summary.decisions.escalated);
+    expect(await one(sql`select count(*)::int as n from tickets where operator_id is not null`)).toBe(summary.decisions.routed);
+    // Operators never over capacity.
+    expect(
+      await one(sql`select count(*)::int as n from (select o.id from operators o join tickets t on t.operator_id = o.id
+                     where t.status in ('new','in_work','waiting') group by o.id, o.capacity having count(*) > o.capacity) over`),
+    ).toBe(0);
+    // Daily statistics kept in the same transactions: the overall rows add up to the decisions.
+    const stats = (await sql<{ created: number; auto: number; esc: number; routed: number; queued: number }>`
+      select sum(tickets_created)::int as created, sum(auto_resolved)::int as auto, sum(escalated)::int as esc, sum(routed)::int as routed, sum(queued)::int as queued
+      from daily_stats where department_id is null`.execute(k)).rows[0]!;
+    expect(stats).toEqual({ created: 60, auto: summary.decisions.auto_resolved, esc: summary.decisions.escalated, routed: summary.decisions.routed, queued: summary.decisions.queued });
+    // A second run finds nothing to do.
+    const again = await runPipeline(database.db.em.fork(), fixtureClassifier(), { batchSize: 16, dryRun: false, config: DEFAULT_PIPELINE_CONFIG });
+    expect(again.processed).toBe(0);
+  });
+});
