@@ -2,6 +2,7 @@ import { vectorize } from '../../ml/classifier.ts';
 import type { Prediction, TrainedHead } from '../../ml/classifier.ts';
 import type { SparseVector } from '../../ml/features.ts';
 import { HEADS, type HeadName } from '../classification/derive.ts';
+import type { TicketClassifier } from '../pipeline/classifier.ts';
 import type { LoadedModel } from './registry.ts';
 
 export type HeadPredictions = Partial<Record<HeadName, Prediction>>;
@@ -123,4 +124,13 @@ export function classifyTexts(model: LoadedModel, texts: readonly string[], topN
 
 export function classifyText(model: LoadedModel, text: string, topN = TOP_N): HeadPredictions {
   return classifyVector(model, vectorize(model.vectorizer, text), topN);
+}
+
+/** The stored model as the pipeline's classifier (src/services/pipeline/classifier.ts). */
+export function ticketClassifier(model: LoadedModel): TicketClassifier {
+  return {
+    modelId: model.id,
+    modelName: `${model.name} v${model.version}`,
+    classify: (texts) => classifyTexts(model, texts),
+  };
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { predictVector, trainHeads, vectorize, type TrainedHead } from '../../../src/ml/classifier.ts';
 import { serializeModel } from '../../../src/ml/model.ts';
 import { BundleFormatError, decodeBundle, encodeBundle } from '../../../src/services/model/bundle.ts';
-import { classifyTexts } from '../../../src/services/model/classify.ts';
+import { classifyTexts, ticketClassifier } from '../../../src/services/model/classify.ts';
 import type { LoadedModel } from '../../../src/services/model/registry.ts';
 
 interface HistoryRow {
@@ -95,6 +95,9 @@ describe('model bundle format', () => {
     const decoded = decodeBundle(encodeBundle({ vectorizer: trained.vectorizer, heads }));
     const model: LoadedModel = { id: 'x', name: 'helpdesk-classifier', version: 1, heads: decoded.heads, vectorizer: decoded.vectorizer };
     const out = classifyTexts(model, probes);
+    const asPipeline = ticketClassifier(model);
+    expect([asPipeline.modelId, asPipeline.modelName]).toEqual(['x', 'helpdesk-classifier v1']);
+    expect(asPipeline.classify(probes)).toEqual(out);
     expect(out).toHaveLength(probes.length);
     probes.forEach((text, i) => {
       expect(Object.keys(out[i]!)).toEqual(['category', 'department', 'priority']);
