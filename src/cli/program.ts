@@ -10,6 +10,7 @@ import { registerImportCommands } from './import.ts';
 import { registerTicketsCommands } from './tickets.ts';
 import { registerPipelineCommands } from './pipeline.ts';
 import { registerStatsCommands } from './stats.ts';
+import { registerModelCommands } from './model.ts';
 import { examples, commandLine, type ContextFactory, type ContextFor } from './shared.ts';
 
 // Program wiring only: every action imports its command module on demand, so `--help`
@@ -43,6 +44,7 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
   registerImportCommands(program, context);
   registerPipelineCommands(program, context);
   registerStatsCommands(program, context);
+  registerModelCommands(program, context);
 
   return program;
 }

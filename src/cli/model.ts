@@ -1,0 +1,93 @@
+import { Option, type Command } from 'commander';
+import { examples, type ContextFor } from './shared.ts';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function registerModelCommands(program: Command, context: ContextFor): void {
+  const model = program.command('model').description('train, evaluate, inspect and activate the ticket classifier');
+
+  model
+    .command('train')
+    .description('train one head per label with enough samples (category, department, priority, issue_type) and store the model')
+    .option('--heads <list>', 'comma-separated heads to train (default: all that have enough samples)')
+    .option('--activate', 'make the new model the active one (the previous one is deactivated in the same transaction)')
+    .option('--seed <n>', 'random seed: the same samples and seed give the same model', '42')
+    .option('--min-samples <n>', 'labelled samples a head needs to be trained', '50')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      examples(['helpdesk model train --activate', 'helpdesk model train --heads category,department --seed 7', 'helpdesk model train --json | jq .heads']),
+    )
+    .action(async (options: { heads?: string; activate?: boolean; seed: string; minSamples: string; json?: boolean }, command: Command) => {
+      const { modelTrain } = await import('../commands/model/train.ts');
+      await modelTrain(context(command), options);
+    });
+
+  model
+    .command('list')
+    .description('list the stored models, newest first (* marks the active one)')
+    .option('--json', 'print the models as JSON')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']))
+    .addHelpText('after', examples(['helpdesk model list', 'helpdesk model list --format csv']))
+    .action(async (options: { json?: boolean; format?: string }, command: Command) => {
+      const { modelList } = await import('../commands/model/list.ts');
+      await modelList(context(command), options);
+    });
+
+  model
+    .command('show')
+    .description('show a model: parameters, label sets and holdout metrics per head')
+    .argument('<id>', 'model id (or a unique prefix, or its version number)')
+    .option('--json', 'print the model as JSON')
+    .addHelpText('after', examples(['helpdesk model show 3', 'helpdesk model show 0b5c1f2e --json']))
+    .action(async (id: string, options: { json?: boolean }, command: Command) => {
+      const { modelShow } = await import('../commands/model/show.ts');
+      await modelShow(context(command), id, options);
+    });
+
+  model
+    .command('activate')
+    .description('make a model the active one (used by predict, evaluate and the pipeline)')
+    .argument('<id>', 'model id (or a unique prefix, or its version number)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', examples(['helpdesk model activate 2']))
+    .action(async (id: string, options: { json?: boolean }, command: Command) => {
+      const { modelActivate } = await import('../commands/model/activate.ts');
+      await modelActivate(context(command), id, options);
+    });
+
+  model
+    .command('evaluate')
+    .description("per head accuracy, macro-F1, per-class precision/recall/F1, confusion matrix and calibration error, on the model's holdout or a labelled file")
+    .option('--model <id>', 'the model to evaluate (default: the active one)')
+    .option('--file <file>', 'labelled CSV or JSONL file to evaluate on (read, not imported)')
+    .option('--map <field=column>', 'which column holds body, subject, category, department, priority or issue_type (repeat or comma-separate)', collect)
+    .option('--json', 'print the metrics as JSON')
+    .addHelpText(
+      'after',
+      examples([
+        'helpdesk model evaluate',
+        'helpdesk model evaluate --file dev.csv --map body=Document,category=Topic_group --json',
+        'helpdesk model evaluate --model 2 --file tickets.jsonl --map body=text --map category=topic',
+      ]),
+    )
+    .action(async (options: { model?: string; file?: string; map?: string[]; json?: boolean }, command: Command) => {
+      const { modelEvaluate } = await import('../commands/model/evaluate.ts');
+      await modelEvaluate(context(command), options);
+    });
+
+  model
+    .command('predict')
+    .description("classify a text: each head's top three labels with probabilities, the language, and the derived priority and issue type")
+    .option('--text <text>', 'the ticket text (default: read from stdin)')
+    .option('--model <id>', 'the model to use (default: the active one)')
+    .option('--json', 'print the prediction as JSON')
+    .addHelpText(
+      'after',
+      examples(['helpdesk model predict --text "Не могу войти в 1С, пароль не подходит"', 'echo "printer is not working" | helpdesk model predict --json']),
+    )
+    .action(async (options: { text?: string; model?: string; json?: boolean }, command: Command) => {
+      const { modelPredict } = await import('../commands/model/predict.ts');
+      await modelPredict(context(command), options);
+    });
+}

@@ -1,0 +1,92 @@
+import { HEADS, type HeadName } from '../../services/classification/derive.ts';
+import { trainModel, type TrainProgress, type TrainResult } from '../../services/model/train.ts';
+import { renderJson } from '../../output/render.ts';
+import { UsageError } from '../../errors.ts';
+import { note, print, withDatabase, type CommandContext } from '../context.ts';
+import { fixed, kilobytes, table } from './format.ts';
+
+export interface TrainCommandOptions {
+  heads?: string;
+  activate?: boolean;
+  seed: string;
+  minSamples: string;
+  json?: boolean;
+}
+
+export function parseHeads(value: string | undefined): HeadName[] | undefined {
+  if (value === undefined) return undefined;
+  const heads = value.split(',').map((h) => h.trim()).filter(Boolean);
+  if (heads.length === 0) throw new UsageError('--heads is empty: give e.g. --heads category,department');
+  for (const head of heads) {
+    if (!(HEADS as readonly string[]).includes(head)) throw new UsageError(`--heads: unknown head "${head}" (known: ${HEADS.join(', ')})`);
+  }
+  return heads as HeadName[];
+}
+
+export function parseInteger(value: string, flag: string, min: number): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
+    throw new UsageError(`${flag} must be a whole number of at least ${min} (got "${value}")`);
+  }
+  return Number(value);
+}
+
+/** A one-line progress bar on stderr, redrawn in place; only used on a terminal. */
+function progressBar(ctx: CommandContext): { update(p: TrainProgress): void; done(): void } {
+  const started = Date.now();
+  let shown = false;
+  return {
+    update(p) {
+      const width = 20;
+      const filled = Math.round(((p.step - 1) / p.steps) * width);
+      const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
+      const seconds = ((Date.now() - started) / 1000).toFixed(0);
+      ctx.io.stderr.write(`\r\x1b[2K${ctx.err.accent(bar)} ${p.step}/${p.steps} ${p.label} ${ctx.err.dim(`${seconds} s`)}`);
+      shown = true;
+    },
+    done() {
+      if (shown) ctx.io.stderr.write('\r\x1b[2K');
+    },
+  };
+}
+
+export async function modelTrain(ctx: CommandContext, options: TrainCommandOptions): Promise<void> {
+  const heads = parseHeads(options.heads);
+  const seed = parseInteger(options.seed, '--seed', 0);
+  const minSamples = parseInteger(options.minSamples, '--min-samples', 2);
+  const bar = ctx.io.stderr.isTTY === true ? progressBar(ctx) : null;
+  let result: TrainResult;
+  try {
+    result = await withDatabase(ctx, (db) =>
+      trainModel(db.em, { ...(heads ? { heads } : {}), seed, minSamples, activate: options.activate ?? false, ...(bar ? { onProgress: bar.update } : {}) }),
+    );
+  } finally {
+    bar?.done();
+  }
+  for (const s of result.skipped) note(ctx, ctx.err.warn(`skipped head ${s.head}: ${s.reason}`));
+  if (options.json) {
+    print(ctx, renderJson(result));
+    return;
+  }
+  const state = result.active ? ', active' : '';
+  const lines = [
+    `${ctx.out.ok('✓')} trained ${result.name} v${result.version} (${result.id}${state}) on ${result.sampleCount} samples in ${result.trainingSeconds.toFixed(1)} s, artifact ${kilobytes(result.artifactBytes)}`,
+  ];
+  print(ctx, lines.join('\n') + '\n');
+  print(
+    ctx,
+    table(
+      ctx,
+      [
+        { header: 'head', value: (h: TrainResult['heads'][number]) => h.head },
+        { header: 'samples', value: (h) => h.samples, align: 'right' },
+        { header: 'labels', value: (h) => h.classes, align: 'right' },
+        { header: 'holdout', value: (h) => h.holdout, align: 'right' },
+        { header: 'accuracy', value: (h) => fixed(h.accuracy), align: 'right' },
+        { header: 'macro-F1', value: (h) => fixed(h.macroF1), align: 'right' },
+        { header: 'ECE', value: (h) => fixed(h.ece), align: 'right' },
+      ],
+      result.heads,
+    ),
+  );
+  if (!result.active) note(ctx, ctx.err.dim(`not active yet: \`helpdesk model activate ${result.version}\` makes it the one predict and the pipeline use`));
+}

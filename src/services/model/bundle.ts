@@ -1,0 +1,283 @@
+/**
+ * The artifact stored in ml_models.artifact: every head of one model, sharing one vectorizer
+ * that is stored once (a single head's `serializeModel` artifact repeats the vectorizer, which
+ * is a third of its size, and each deserialised copy costs 8 MB of lookup tables in memory).
+ *
+ * Layout (little endian):
+ *   0  'HDMB'           magic
+ *   4  u8 version (1)
+ *   5  u8 flags         bit 0: body is raw-DEFLATE compressed
+ *   6  body:
+ *        u32 header length, header JSON (UTF-8): format, vectorizer {config, nDocs, nUsed},
+ *            heads [{name, kind, labels, temperature, params, nRows, quantized, bias, scales}]
+ *        used buckets (IDF ≠ 0): LEB128 varints, delta-coded, ascending      — once
+ *        IDF: u16 per used bucket (IDF · 1024, exact: IDFs are quantised to 1/1024)  — once
+ *        per head, in header order:
+ *          row bitmap: 1 bit per used bucket, set when the head has a weight row for it
+ *          weights: rows × K int8 codes (quantised) or float32 (unquantised)
+ *
+ * Values are stored exactly, so a decoded bundle predicts bit-identically to the trained heads.
+ */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { QUANT_TABLE } from '../../ml/classifier.ts';
+import type { TrainedHead } from '../../ml/classifier.ts';
+import type { Vectorizer, VectorizerConfig } from '../../ml/features.ts';
+
+const MAGIC = [0x48, 0x44, 0x4d, 0x42]; // HDMB
+const VERSION = 1;
+
+export interface ModelBundle {
+  vectorizer: Vectorizer;
+  /** Head name -> head; every head's `vectorizer` is the bundle's vectorizer. */
+  heads: Record<string, TrainedHead>;
+}
+
+interface HeadHeader {
+  name: string;
+  kind: TrainedHead['kind'];
+  labels: string[];
+  temperature: number;
+  params: TrainedHead['params'];
+  nRows: number;
+  quantized: boolean;
+  bias: number[];
+  scales: number[];
+}
+
+interface BundleHeader {
+  format: 'helpdesk-model-bundle';
+  vectorizer: { config: VectorizerConfig; nDocs: number; nUsed: number };
+  heads: HeadHeader[];
+}
+
+export class BundleFormatError extends Error {}
+
+function sameVectorizer(a: Vectorizer, b: Vectorizer): boolean {
+  if (a === b) return true;
+  if (JSON.stringify(a.config) !== JSON.stringify(b.config) || a.nDocs !== b.nDocs || a.idf.length !== b.idf.length) return false;
+  for (let i = 0; i < a.idf.length; i++) if (a.idf[i] !== b.idf[i]) return false;
+  return true;
+}
+
+class Writer {
+  buf = new Uint8Array(1 << 16);
+  len = 0;
+  private ensure(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < this.len + n) cap *= 2;
+    const b = new Uint8Array(cap);
+    b.set(this.buf.subarray(0, this.len));
+    this.buf = b;
+  }
+  u8(v: number): void {
+    this.ensure(1);
+    this.buf[this.len++] = v & 255;
+  }
+  u16(v: number): void {
+    this.ensure(2);
+    this.buf[this.len++] = v & 255;
+    this.buf[this.len++] = (v >>> 8) & 255;
+  }
+  u32(v: number): void {
+    this.ensure(4);
+    for (let s = 0; s < 32; s += 8) this.buf[this.len++] = (v >>> s) & 255;
+  }
+  varint(v: number): void {
+    while (v >= 0x80) {
+      this.u8((v & 0x7f) | 0x80);
+      v >>>= 7;
+    }
+    this.u8(v);
+  }
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+  }
+}
+
+class Reader {
+  pos = 0;
+  readonly buf: Uint8Array;
+  constructor(buf: Uint8Array) {
+    this.buf = buf;
+  }
+  private need(n: number): void {
+    if (this.pos + n > this.buf.length) throw new BundleFormatError('model artifact truncated');
+  }
+  u8(): number {
+    this.need(1);
+    return this.buf[this.pos++]!;
+  }
+  u16(): number {
+    this.need(2);
+    const v = this.buf[this.pos]! | (this.buf[this.pos + 1]! << 8);
+    this.pos += 2;
+    return v;
+  }
+  u32(): number {
+    this.need(4);
+    const b = this.buf;
+    const v = (b[this.pos]! | (b[this.pos + 1]! << 8) | (b[this.pos + 2]! << 16) | (b[this.pos + 3]! << 24)) >>> 0;
+    this.pos += 4;
+    return v;
+  }
+  varint(): number {
+    let v = 0;
+    let shift = 0;
+    for (;;) {
+      const b = this.u8();
+      v += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return v;
+      shift += 7;
+      if (shift > 35) throw new BundleFormatError('bad varint in model artifact');
+    }
+  }
+  bytes(n: number): Uint8Array {
+    this.need(n);
+    const b = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return b;
+  }
+}
+
+/** Encodes all heads (which must share one vectorizer) into one artifact. Byte-deterministic. */
+export function encodeBundle(bundle: ModelBundle, options: { compress?: boolean } = {}): Uint8Array {
+  const compress = options.compress ?? true;
+  const { vectorizer } = bundle;
+  const names = Object.keys(bundle.heads);
+  if (names.length === 0) throw new Error('a model bundle needs at least one head');
+  const idf = vectorizer.idf;
+  const used: number[] = [];
+  for (let b = 0; b < idf.length; b++) if (idf[b] !== 0) used.push(b);
+  const headers: HeadHeader[] = [];
+  for (const name of names) {
+    const head = bundle.heads[name]!;
+    if (!sameVectorizer(head.vectorizer, vectorizer)) throw new Error(`head ${name} has its own vectorizer: heads of a bundle must share one`);
+    headers.push({
+      name,
+      kind: head.kind,
+      labels: head.labels,
+      temperature: head.temperature,
+      params: head.params,
+      nRows: head.weights.length / head.labels.length,
+      quantized: head.codes !== null,
+      bias: Array.from(head.bias),
+      scales: Array.from(head.scales),
+    });
+  }
+  const header: BundleHeader = {
+    format: 'helpdesk-model-bundle',
+    vectorizer: { config: vectorizer.config, nDocs: vectorizer.nDocs, nUsed: used.length },
+    heads: headers,
+  };
+  const w = new Writer();
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  w.u32(json.length);
+  w.bytes(json);
+  let prev = 0;
+  for (const b of used) {
+    w.varint(b - prev);
+    prev = b;
+  }
+  for (const b of used) {
+    const q = Math.round(idf[b]! * 1024);
+    if (q < 1 || q > 0xffff) throw new Error(`IDF ${idf[b]} out of the u16 range`);
+    w.u16(q);
+  }
+  for (const h of headers) {
+    const head = bundle.heads[h.name]!;
+    const bitmap = new Uint8Array(Math.ceil(used.length / 8));
+    let rows = 0;
+    for (let i = 0; i < used.length; i++) {
+      const r = head.rowOf[used[i]!]!;
+      if (r < 0) continue;
+      if (r !== rows) throw new Error(`head ${h.name}: weight rows must be in ascending bucket order`);
+      rows++;
+      bitmap[i >>> 3]! |= 1 << (i & 7);
+    }
+    if (rows !== h.nRows) throw new Error(`head ${h.name}: a weight row for a bucket without IDF`);
+    w.bytes(bitmap);
+    if (h.quantized) {
+      const c = head.codes!;
+      w.bytes(new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
+    } else {
+      const f = Float32Array.from(head.weights);
+      w.bytes(new Uint8Array(f.buffer));
+    }
+  }
+  const body = w.buf.subarray(0, w.len);
+  const payload = compress ? deflateRawSync(body, { level: 9 }) : body;
+  const out = new Uint8Array(6 + payload.length);
+  out.set(MAGIC, 0);
+  out[4] = VERSION;
+  out[5] = compress ? 1 : 0;
+  out.set(payload, 6);
+  return out;
+}
+
+/** Decodes an artifact written by `encodeBundle`; all heads share the returned vectorizer. */
+export function decodeBundle(bytes: Uint8Array): ModelBundle {
+  if (bytes.length < 6 || MAGIC.some((m, i) => bytes[i] !== m)) throw new BundleFormatError('not a helpdesk model bundle');
+  if (bytes[4] !== VERSION) throw new BundleFormatError(`unsupported model bundle version ${bytes[4]}`);
+  let body: Uint8Array;
+  try {
+    body = bytes[5]! & 1 ? new Uint8Array(inflateRawSync(bytes.subarray(6))) : bytes.subarray(6);
+  } catch {
+    throw new BundleFormatError('model artifact is corrupt (cannot inflate)');
+  }
+  const r = new Reader(body);
+  let header: BundleHeader;
+  try {
+    header = JSON.parse(new TextDecoder().decode(r.bytes(r.u32()))) as BundleHeader;
+  } catch (error) {
+    if (error instanceof BundleFormatError) throw error;
+    throw new BundleFormatError('model artifact header is not valid JSON');
+  }
+  if (header.format !== 'helpdesk-model-bundle') throw new BundleFormatError('not a helpdesk model bundle');
+  const { config, nDocs, nUsed } = header.vectorizer;
+  const dim = 1 << config.bits;
+  const used = new Int32Array(nUsed);
+  let prev = 0;
+  for (let i = 0; i < nUsed; i++) {
+    prev += r.varint();
+    if (prev >= dim) throw new BundleFormatError('bucket out of range in model artifact');
+    used[i] = prev;
+  }
+  const idf = new Float32Array(dim);
+  for (let i = 0; i < nUsed; i++) idf[used[i]!] = r.u16() / 1024;
+  const vectorizer: Vectorizer = { config, idf, nDocs };
+  const heads: Record<string, TrainedHead> = {};
+  for (const h of header.heads) {
+    const K = h.labels.length;
+    const bitmap = r.bytes(Math.ceil(nUsed / 8));
+    const rowOf = new Int32Array(dim).fill(-1);
+    let rows = 0;
+    for (let i = 0; i < nUsed; i++) if (bitmap[i >>> 3]! & (1 << (i & 7))) rowOf[used[i]!] = rows++;
+    if (rows !== h.nRows) throw new BundleFormatError(`model artifact is corrupt (head ${h.name}: row count)`);
+    const scales = Float32Array.from(h.scales);
+    const weights = new Float32Array(rows * K);
+    let codes: Int8Array | null = null;
+    if (h.quantized) {
+      codes = new Int8Array(r.bytes(rows * K).slice().buffer);
+      for (let i = 0; i < rows * K; i++) weights[i] = scales[i % K]! * QUANT_TABLE[codes[i]! & 255]!;
+    } else {
+      weights.set(new Float32Array(r.bytes(rows * K * 4).slice().buffer));
+    }
+    heads[h.name] = {
+      kind: h.kind,
+      vectorizer,
+      labels: h.labels,
+      rowOf,
+      weights,
+      bias: Float32Array.from(h.bias),
+      scales,
+      codes,
+      temperature: h.temperature,
+      params: h.params,
+    };
+  }
+  if (r.pos !== body.length) throw new BundleFormatError('model artifact has trailing bytes');
+  return { vectorizer, heads };
+}

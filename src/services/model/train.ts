@@ -1,0 +1,211 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/sql';
+import { DEFAULT_SVM_PARAMS, trainHead, type TrainedHead } from '../../ml/classifier.ts';
+import { DEFAULT_VECTORIZER_CONFIG, fitTransform } from '../../ml/features.ts';
+import type { EvalMetrics } from '../../ml/metrics.ts';
+import { prepareText } from '../../ml/text.ts';
+import { MlModel } from '../../entities/index.ts';
+import { ConflictError, InputError } from '../../errors.ts';
+import { HEADS, type HeadName } from '../classification/derive.ts';
+import { encodeBundle } from './bundle.ts';
+import { countLabels, loadTrainingData, type TrainingData } from './training-data.ts';
+
+export const MODEL_NAME = 'helpdesk-classifier';
+export const ALGORITHM = 'hashed tf-idf (word 1-2, char_wb 2-5) + one-vs-rest linear SVM, temperature-calibrated';
+export const DEFAULT_SEED = 42;
+export const DEFAULT_MIN_SAMPLES = 50;
+export const HOLDOUT_SHARE = 0.2;
+
+export interface TrainProgress {
+  /** 1-based step, out of `steps`. */
+  step: number;
+  steps: number;
+  /** What is being done, in words ("loading samples", "training head category"). */
+  label: string;
+}
+
+export interface TrainOptions {
+  heads?: readonly HeadName[];
+  seed?: number;
+  activate?: boolean;
+  /** A head is trained when it has at least this many labelled samples (and two labels). */
+  minSamples?: number;
+  onProgress?: (progress: TrainProgress) => void;
+}
+
+/** What is stored in ml_models.metrics per head: the holdout run's metrics. */
+export interface HeadMetrics extends EvalMetrics {
+  /** Softmax temperature fitted on the holdout. */
+  temperature: number;
+}
+
+export interface TrainedHeadSummary {
+  head: HeadName;
+  samples: number;
+  classes: number;
+  holdout: number;
+  accuracy: number;
+  macroF1: number;
+  ece: number | null;
+}
+
+export interface SkippedHead {
+  head: HeadName;
+  reason: string;
+}
+
+export interface TrainResult {
+  id: string;
+  name: string;
+  version: number;
+  active: boolean;
+  sampleCount: number;
+  heads: TrainedHeadSummary[];
+  skipped: SkippedHead[];
+  artifactBytes: number;
+  trainingSeconds: number;
+  trainedAt: string;
+}
+
+/** Which of the requested heads can be trained, and why the others cannot. */
+export function planHeads(data: TrainingData, requested: readonly HeadName[], minSamples: number): { train: HeadName[]; skipped: SkippedHead[] } {
+  const counts = new Map(countLabels(data).map((c) => [c.head, c]));
+  const train: HeadName[] = [];
+  const skipped: SkippedHead[] = [];
+  for (const head of requested) {
+    const c = counts.get(head)!;
+    if (c.samples < minSamples) skipped.push({ head, reason: `${c.samples} labelled sample(s), fewer than the ${minSamples} needed` });
+    else if (c.classes < 2) skipped.push({ head, reason: `only one label (${c.samples} samples): nothing to tell apart` });
+    else train.push(head);
+  }
+  return { train, skipped };
+}
+
+export async function trainModel(em: EntityManager, options: TrainOptions = {}): Promise<TrainResult> {
+  const started = performance.now();
+  const requested = options.heads && options.heads.length > 0 ? [...new Set(options.heads)] : [...HEADS];
+  const seed = options.seed ?? DEFAULT_SEED;
+  const minSamples = options.minSamples ?? DEFAULT_MIN_SAMPLES;
+  const progress = options.onProgress ?? (() => undefined);
+
+  progress({ step: 1, steps: 3, label: 'loading samples' });
+  const all = await loadTrainingData(em);
+  if (all.texts.length === 0) throw new InputError('no training data: training_samples is empty (import labelled tickets first)');
+  const { train, skipped } = planHeads(all, requested, minSamples);
+  if (train.length === 0) {
+    throw new InputError(`no head has enough training data: ${skipped.map((s) => `${s.head}: ${s.reason}`).join('; ')}`);
+  }
+  // Only rows labelled for at least one trained head take part (also in the IDF).
+  const keep: number[] = [];
+  for (let i = 0; i < all.texts.length; i++) if (train.some((h) => all.labels[h][i] !== null)) keep.push(i);
+  const steps = 3 + train.length;
+
+  progress({ step: 2, steps, label: `preparing ${keep.length} texts` });
+  const prepared = keep.map((i) => prepareText(all.texts[i]!));
+  const { vectorizer, matrix } = fitTransform(prepared, DEFAULT_VECTORIZER_CONFIG);
+
+  const heads: Partial<Record<HeadName, TrainedHead>> = {};
+  const metrics: Partial<Record<HeadName, HeadMetrics>> = {};
+  const summaries: TrainedHeadSummary[] = [];
+  for (const [n, head] of train.entries()) {
+    progress({ step: 3 + n, steps, label: `training head ${head}` });
+    const labels = keep.map((i) => all.labels[head][i]!);
+    const result = trainHead(vectorizer, matrix, labels, { seed, holdout: HOLDOUT_SHARE, refit: true });
+    heads[head] = result.model;
+    const m = result.holdoutMetrics;
+    if (m) metrics[head] = { ...m, temperature: result.model.temperature };
+    summaries.push({
+      head,
+      samples: labels.filter((l) => l !== null).length,
+      classes: result.model.labels.length,
+      holdout: m?.n ?? 0,
+      accuracy: m?.accuracy ?? Number.NaN,
+      macroF1: m?.macroF1 ?? Number.NaN,
+      ece: m?.ece ?? null,
+    });
+  }
+
+  progress({ step: steps, steps, label: 'storing the model' });
+  const artifact = encodeBundle({ vectorizer, heads: heads as Record<string, TrainedHead> });
+  const trainingSeconds = Math.round((performance.now() - started) / 100) / 10;
+  const trainedAt = new Date();
+  const parameters = {
+    seed,
+    minSamples,
+    holdout: HOLDOUT_SHARE,
+    heads: train,
+    skipped,
+    vectorizer: vectorizer.config,
+    svm: { ...DEFAULT_SVM_PARAMS },
+    epochs: Object.fromEntries(train.map((h) => [h, heads[h]!.params.epochs])),
+    temperature: Object.fromEntries(train.map((h) => [h, heads[h]!.temperature])),
+    trainingSeconds,
+  };
+
+  const stored = await store(em, {
+    artifact,
+    labels: Object.fromEntries(train.map((h) => [h, heads[h]!.labels])),
+    metrics,
+    parameters,
+    sampleCount: keep.length,
+    trainedAt,
+    activate: options.activate ?? false,
+  });
+  return {
+    id: stored.id,
+    name: MODEL_NAME,
+    version: stored.version,
+    active: options.activate ?? false,
+    sampleCount: keep.length,
+    heads: summaries,
+    skipped,
+    artifactBytes: artifact.length,
+    trainingSeconds,
+    trainedAt: trainedAt.toISOString(),
+  };
+}
+
+interface StoreInput {
+  artifact: Uint8Array;
+  labels: Record<string, string[]>;
+  metrics: Record<string, unknown>;
+  parameters: Record<string, unknown>;
+  sampleCount: number;
+  trainedAt: Date;
+  activate: boolean;
+}
+
+/** One transaction: next version, deactivate the previous active model if asked, insert. */
+async function store(em: EntityManager, input: StoreInput): Promise<{ id: string; version: number }> {
+  try {
+    return await em.transactional(async (tx) => {
+      const [row] = await tx.getConnection().execute<{ v: number }[]>(
+        'select coalesce(max("version"), 0)::int as "v" from "ml_models" where "name" = ?',
+        [MODEL_NAME],
+        'all',
+        tx.getTransactionContext(),
+      );
+      const version = Number(row?.v ?? 0) + 1;
+      if (input.activate) await tx.nativeUpdate(MlModel, { active: true }, { active: false });
+      const model = tx.create(MlModel, {
+        name: MODEL_NAME,
+        version,
+        algorithm: ALGORITHM,
+        artifact: Buffer.from(input.artifact.buffer, input.artifact.byteOffset, input.artifact.byteLength),
+        labels: input.labels,
+        metrics: input.metrics,
+        parameters: input.parameters,
+        sampleCount: input.sampleCount,
+        trainedAt: input.trainedAt,
+        active: input.activate,
+      });
+      await tx.flush();
+      return { id: model.id, version };
+    });
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException) {
+      throw new ConflictError('another model was stored at the same time: run `helpdesk model train` again');
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,74 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import { HEADS, type HeadName } from '../classification/derive.ts';
+
+/** Database column of each head in training_samples. */
+export const HEAD_COLUMNS: Record<HeadName, string> = {
+  category: 'category',
+  department: 'department',
+  priority: 'priority',
+  issue_type: 'issue_type',
+};
+
+export interface TrainingData {
+  texts: string[];
+  /** Per head, the label of each text (null = unknown for that head). */
+  labels: Record<HeadName, (string | null)[]>;
+}
+
+export const PAGE_SIZE = 5000;
+
+/**
+ * All training samples, in content-hash order (so the same samples give the same order, hence
+ * the same model, in any database), read in pages by keyset pagination: PGlite has no cursors
+ * to stream from, and OFFSET would rescan. Only the columns training needs are read.
+ */
+export async function loadTrainingData(
+  em: EntityManager,
+  options: { pageSize?: number; onPage?: (rowsSoFar: number) => void } = {},
+): Promise<TrainingData> {
+  const pageSize = options.pageSize ?? PAGE_SIZE;
+  const connection = em.getConnection();
+  const texts: string[] = [];
+  const labels = Object.fromEntries(HEADS.map((h) => [h, [] as (string | null)[]])) as TrainingData['labels'];
+  const columns = HEADS.map((h) => `"${HEAD_COLUMNS[h]}"::text as "${h}"`).join(', ');
+  let after: string | null = null;
+  for (;;) {
+    const rows: Record<string, string | null>[] = await connection.execute(
+      `select "content_hash", "text", ${columns} from "training_samples"` +
+        (after === null ? '' : ` where "content_hash" > ?`) +
+        ` order by "content_hash" limit ${pageSize}`,
+      after === null ? [] : [after],
+    );
+    for (const row of rows) {
+      texts.push(row.text ?? '');
+      for (const h of HEADS) {
+        const value = row[h];
+        labels[h].push(value === null || value === undefined || value.trim() === '' ? null : value);
+      }
+    }
+    options.onPage?.(texts.length);
+    if (rows.length < pageSize) break;
+    after = rows[rows.length - 1]!.content_hash!;
+  }
+  return { texts, labels };
+}
+
+export interface HeadCounts {
+  head: HeadName;
+  samples: number;
+  classes: number;
+}
+
+/** Labelled samples and distinct labels per head. */
+export function countLabels(data: TrainingData): HeadCounts[] {
+  return HEADS.map((head) => {
+    const seen = new Set<string>();
+    let samples = 0;
+    for (const label of data.labels[head]) {
+      if (label === null) continue;
+      samples++;
+      seen.add(label);
+    }
+    return { head, samples, classes: seen.size };
+  });
+}
