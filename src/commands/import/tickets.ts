@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { TICKET_SOURCES, type TicketSource } from '../../entities/enums.ts';
+import { TICKET_SOURCES, TICKET_STATUSES, type TicketSource, type TicketStatus } from '../../entities/enums.ts';
 import { InputError, UsageError } from '../../errors.ts';
 import { renderJson } from '../../output/render.ts';
 import { parseMapping } from '../../services/import/fields.ts';
@@ -14,6 +14,7 @@ export interface ImportTicketsOptions {
   encoding?: string;
   map?: string[];
   source?: string;
+  status?: string;
   createMissing?: boolean;
   onError?: string;
   errors?: string;
@@ -32,6 +33,8 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
   if (onError !== 'fail' && onError !== 'skip') throw new UsageError(`--on-error must be fail or skip (got "${options.onError}")`);
   const source = (options.source ?? 'email') as TicketSource;
   if (!TICKET_SOURCES.includes(source)) throw new UsageError(`--source must be one of ${TICKET_SOURCES.join(', ')} (got "${options.source}")`);
+  const status = options.status as TicketStatus | undefined;
+  if (status !== undefined && !TICKET_STATUSES.includes(status)) throw new UsageError(`--status must be one of ${TICKET_STATUSES.join(', ')} (got "${options.status}")`);
   const mapping = parseMapping(options.map);
   const delimiter = options.delimiter !== undefined ? parseDelimiter(options.delimiter) : undefined;
   const input = openInput(file, ctx.io.stdin);
@@ -45,7 +48,7 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
     summary = await withDatabase(ctx, (db) =>
       importTickets(
         db,
-        { input, format, delimiter, encoding, mapping, defaultSource: source, createMissing: options.createMissing === true, onError, dryRun: options.dryRun === true },
+        { input, format, delimiter, encoding, mapping, defaultSource: source, defaultStatus: status, createMissing: options.createMissing === true, onError, dryRun: options.dryRun === true },
         {
           onReject(error) {
             reported++;

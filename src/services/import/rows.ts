@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AUTHOR_KINDS, ISSUE_TYPES, LANGUAGES, PRIORITIES, TICKET_SOURCES, TICKET_STATUSES, type TicketSource } from '../../entities/enums.ts';
+import { AUTHOR_KINDS, ISSUE_TYPES, LANGUAGES, PRIORITIES, TICKET_SOURCES, TICKET_STATUSES, type TicketSource, type TicketStatus } from '../../entities/enums.ts';
 import { copyField } from '../../db/bulk.ts';
 import { detectLanguage } from '../../ml/language.ts';
 import { contentHash, deriveSubject, SUBJECT_MAX } from '../tickets/text.ts';
@@ -51,6 +51,8 @@ export const FALLBACK_DEPARTMENT = 'Unassigned';
 
 export interface RowOptions {
   defaultSource: TicketSource;
+  /** Status for rows without one; otherwise closed when the row has a closed time, else new. */
+  defaultStatus?: TicketStatus | undefined;
   createMissing: boolean;
   /** Column name per field, for error reports. */
   columnName: (field: ImportField) => string;
@@ -236,7 +238,7 @@ export function stageRow(row: RawRow, lookups: Lookups, options: RowOptions): St
     department?.name,
     priority,
     issueType,
-    status ?? (closedAt ? 'closed' : 'new'),
+    status ?? options.defaultStatus ?? (closedAt ? 'closed' : 'new'),
     createdAt,
     firstResponseAt,
     resolvedAt,

@@ -1,6 +1,6 @@
 import type { Database } from '../../db/database.ts';
 import { withBulkSession, type BulkSession } from '../../db/bulk.ts';
-import type { TicketSource } from '../../entities/enums.ts';
+import type { TicketSource, TicketStatus } from '../../entities/enums.ts';
 import { IMPORT_FIELDS, resolveCsvColumns, resolveJsonKeys, type ImportField } from './fields.ts';
 import {
   csvRecords,
@@ -27,6 +27,7 @@ export interface ImportOptions {
   encoding: InputEncoding;
   mapping: Map<ImportField, string>;
   defaultSource: TicketSource;
+  defaultStatus?: TicketStatus | undefined;
   createMissing: boolean;
   onError: OnError;
   dryRun: boolean;
@@ -101,7 +102,7 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
       for await (const batch of rows.batches) {
         for (const raw of batch) {
           read++;
-          const result = stageRow(raw, lookups, { defaultSource: options.defaultSource, createMissing: options.createMissing, columnName });
+          const result = stageRow(raw, lookups, { defaultSource: options.defaultSource, defaultStatus: options.defaultStatus, createMissing: options.createMissing, columnName });
           if (!result.ok) {
             rejected++;
             for (const error of result.errors) hooks.onReject?.(error);

@@ -126,11 +126,24 @@ export function classifyText(model: LoadedModel, text: string, topN = TOP_N): He
   return classifyVector(model, vectorize(model.vectorizer, text), topN);
 }
 
+/**
+ * Drops the predictions of heads whose holdout macro-F1 is below `minQuality`, so that a head
+ * trained on a few dozen samples does not overrule the explainable rules. The category head is
+ * always kept: its confidence is what the escalation threshold is compared with.
+ */
+export function trustedHeads(model: LoadedModel, predictions: HeadPredictions, minQuality: number): HeadPredictions {
+  const out: HeadPredictions = {};
+  for (const [head, prediction] of Object.entries(predictions) as [HeadName, Prediction][]) {
+    if (head === 'category' || (model.quality[head] ?? 0) >= minQuality) out[head] = prediction;
+  }
+  return out;
+}
+
 /** The stored model as the pipeline's classifier (src/services/pipeline/classifier.ts). */
-export function ticketClassifier(model: LoadedModel): TicketClassifier {
+export function ticketClassifier(model: LoadedModel, minQuality = 0): TicketClassifier {
   return {
     modelId: model.id,
     modelName: `${model.name} v${model.version}`,
-    classify: (texts) => classifyTexts(model, texts),
+    classify: (texts) => classifyTexts(model, texts).map((p) => trustedHeads(model, p, minQuality)),
   };
 }

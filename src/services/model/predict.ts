@@ -6,7 +6,7 @@ import type { IssueType, Language, Priority } from '../../entities/enums.ts';
 import { deriveIssueType, derivePriority, type DerivedValue, type HeadName } from '../classification/derive.ts';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from '../pipeline/config.ts';
 import { bestTemplate, compileTemplate, stems } from '../pipeline/resolver.ts';
-import { classifyText } from './classify.ts';
+import { classifyText, trustedHeads } from './classify.ts';
 import { loadActiveModel, loadModel } from './registry.ts';
 
 export interface PredictResult {
@@ -45,7 +45,7 @@ export async function predictText(
   }
   const input = {
     text,
-    heads,
+    heads: trustedHeads(model, heads, config.thresholds.headQuality),
     categoryDefaultPriority: category?.defaultPriority ?? null,
     templateMatch,
     headThreshold: config.thresholds.department,

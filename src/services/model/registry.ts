@@ -41,6 +41,8 @@ export interface LoadedModel {
   heads: Partial<Record<HeadName, TrainedHead>>;
   /** Shared by every head: vectorise a text once, then score it with each head. */
   vectorizer: Vectorizer;
+  /** Holdout macro-F1 per head: how far each head's answers can be trusted. */
+  quality: Partial<Record<HeadName, number>>;
 }
 
 const orderedHeads = (labels: Record<string, unknown>): HeadName[] => HEADS.filter((h) => h in labels);
@@ -134,7 +136,9 @@ export async function loadModel(em: EntityManager, ref: string): Promise<LoadedM
   }
   const heads: Partial<Record<HeadName, TrainedHead>> = {};
   for (const h of HEADS) if (bundle.heads[h]) heads[h] = bundle.heads[h];
-  return { id: m.id, name: m.name, version: m.version, heads, vectorizer: bundle.vectorizer };
+  const metrics = m.metrics as Partial<Record<HeadName, HeadMetrics>>;
+  const quality = Object.fromEntries(HEADS.filter((h) => metrics[h]).map((h) => [h, metrics[h]!.macroF1]));
+  return { id: m.id, name: m.name, version: m.version, heads, vectorizer: bundle.vectorizer, quality };
 }
 
 /** The active model, or a NoModelError (exit 2) telling what to run. */

@@ -16,6 +16,8 @@ export interface PipelineConfig {
     department: number;
     /** Similarity (0..1) between the ticket and a template's trigger examples for the template to match. */
     templateMatch: number;
+    /** Holdout macro-F1 a department, priority or issue-type head needs before its answers are used. */
+    headQuality: number;
   };
   /** Where low-confidence tickets go (1st line). */
   triageDepartment: string;
@@ -26,7 +28,7 @@ export interface PipelineConfig {
 }
 
 export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
-  thresholds: { autoResolve: 0.6, escalate: 0.35, department: 0.6, templateMatch: 0.3 },
+  thresholds: { autoResolve: 0.6, escalate: 0.35, department: 0.6, templateMatch: 0.3, headQuality: 0.6 },
   triageDepartment: 'Service Desk',
   slaHours: { critical: 4, high: 8, medium: 24, low: 72 },
   timeZone: 'Asia/Almaty',

@@ -93,11 +93,14 @@ describe('model bundle format', () => {
 
   it('classifyTexts vectorises once and scores all heads in one fused pass, bit-identical to predicting head by head', () => {
     const decoded = decodeBundle(encodeBundle({ vectorizer: trained.vectorizer, heads }));
-    const model: LoadedModel = { id: 'x', name: 'helpdesk-classifier', version: 1, heads: decoded.heads, vectorizer: decoded.vectorizer };
+    const model: LoadedModel = { id: 'x', name: 'helpdesk-classifier', version: 1, heads: decoded.heads, vectorizer: decoded.vectorizer, quality: { category: 0.9, priority: 0.3 } };
     const out = classifyTexts(model, probes);
     const asPipeline = ticketClassifier(model);
     expect([asPipeline.modelId, asPipeline.modelName]).toEqual(['x', 'helpdesk-classifier v1']);
     expect(asPipeline.classify(probes)).toEqual(out);
+    // A head below the quality bar is dropped; the category head never is.
+    const strict = ticketClassifier(model, 0.95).classify(probes);
+    expect(strict.every((p) => p.category !== undefined && p.priority === undefined)).toBe(true);
     expect(out).toHaveLength(probes.length);
     probes.forEach((text, i) => {
       expect(Object.keys(out[i]!)).toEqual(['category', 'department', 'priority']);

@@ -1,0 +1,75 @@
+import { UsageError } from '../../errors.ts';
+import { DECISIONS } from '../../entities/enums.ts';
+import { renderJson, renderTable } from '../../output/render.ts';
+import { progressBar } from '../../output/progress.ts';
+import { ticketClassifier } from '../../services/model/classify.ts';
+import { loadActiveModel } from '../../services/model/registry.ts';
+import { resolvePipelineConfig, type ConfigFlags } from '../../services/pipeline/settings.ts';
+import { runPipeline, type PipelineSummary } from '../../services/pipeline/run.ts';
+import { isTerminal, note, print, withDatabase, type CommandContext } from '../context.ts';
+
+export interface RunFlags extends ConfigFlags {
+  batch: string;
+  limit?: string;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+function positiveInteger(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive whole number (got "${value}")`);
+  return n;
+}
+
+export async function pipelineRun(ctx: CommandContext, flags: RunFlags): Promise<void> {
+  const batchSize = positiveInteger(flags.batch, '--batch')!;
+  const limit = positiveInteger(flags.limit, '--limit');
+  const config = resolvePipelineConfig(flags, ctx.io.env);
+  const summary = await withDatabase(ctx, async (db) => {
+    const classifier = ticketClassifier(await loadActiveModel(db.em), config.thresholds.headQuality);
+    const progress = progressBar(ctx.io.stderr, flags.dryRun ? 'deciding (dry run)' : 'processing', null, 'tickets');
+    try {
+      return await runPipeline(db.em, classifier, { batchSize, limit, dryRun: flags.dryRun ?? false, config, onProgress: (n) => progress.update(n) });
+    } finally {
+      progress.done();
+    }
+  });
+  if (flags.json) {
+    print(ctx, renderJson(summary));
+    return;
+  }
+  print(ctx, describeRun(ctx, summary));
+  if (summary.processed === 0) note(ctx, 'no new tickets to process');
+}
+
+export function describeRun(ctx: CommandContext, summary: PipelineSummary): string {
+  const tty = isTerminal(ctx);
+  let out = '';
+  if (summary.dryRun && summary.tickets.length > 0) {
+    out += renderTable(
+      [
+        { header: 'ticket', value: (t) => `#${t.number}` },
+        { header: 'lang', value: (t) => t.language ?? '' },
+        { header: 'decision', value: (t) => t.decision },
+        { header: 'category', value: (t) => t.category ?? '' },
+        { header: 'conf', value: (t) => t.confidence.toFixed(2), align: 'right' },
+        { header: 'priority', value: (t) => t.priority },
+        { header: 'department', value: (t) => t.department ?? '' },
+        { header: 'operator', value: (t) => t.operator ?? '' },
+      ],
+      summary.tickets,
+      { tty, style: ctx.out },
+    );
+    out += '\n';
+  }
+  const languages = Object.keys(summary.byLanguage).filter((l) => DECISIONS.some((d) => summary.byLanguage[l]![d] > 0));
+  const rows = [...languages.map((l) => ({ label: l, counts: summary.byLanguage[l]! })), { label: 'total', counts: summary.decisions }];
+  out += renderTable(
+    [{ header: 'language', value: (r: (typeof rows)[number]) => r.label }, ...DECISIONS.map((d) => ({ header: d, value: (r: (typeof rows)[number]) => r.counts[d], align: 'right' as const }))],
+    rows,
+    { tty, style: ctx.out },
+  );
+  out += `${summary.dryRun ? 'dry run: nothing written; ' : ''}${summary.processed} tickets in ${summary.batches} batch(es), ${summary.seconds.toFixed(2)} s, ${Math.round(summary.ticketsPerSecond)} tickets/s (model ${summary.model})\n`;
+  return out;
+}
