@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261125000000_initial } from './Migration20261125000000_initial.ts';
+import { Migration20261125040512_daily_stats_resolved_on_day } from './Migration20261125040512_daily_stats_resolved_on_day.ts';
 
 /**
  * Every migration, in order. Listed here rather than found by globbing the folder, so the
@@ -8,4 +9,5 @@ import { Migration20261125000000_initial } from './Migration20261125000000_initi
  */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261125000000_initial', class: Migration20261125000000_initial },
+  { name: 'Migration20261125040512_daily_stats_resolved_on_day', class: Migration20261125040512_daily_stats_resolved_on_day },
 ];

@@ -38,7 +38,11 @@ export const DailyStatSchema = defineEntity({
     slaBreachesMedium: p.integer().default(0),
     slaBreachesHigh: p.integer().default(0),
     slaBreachesCritical: p.integer().default(0),
-    backlogEnd: p.integer().default(0),
+    /**
+     * The one flow counter: tickets (created on any day) resolved or closed on this day. With
+     * tickets_created it gives the open backlog at the end of any day as a running sum.
+     */
+    resolvedOnDay: p.integer().default(0),
     updatedAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()).onUpdate(() => new Date()),
   },
 });
