@@ -2,19 +2,57 @@ import type { Command } from 'commander';
 import { examples, type ContextFor } from './shared.ts';
 
 export function registerStatsCommands(program: Command, context: ContextFor): void {
-  const stats = program.command('stats').description('daily statistics of the helpdesk');
+  const stats = program.command('stats').description('daily statistics of the helpdesk and accuracy of the models');
   stats
     .command('daily')
-    .description('per day: new tickets, auto-resolved, escalated, routed, AI accuracy, routing errors, first response, SLA breaches; with totals')
+    .description('per day: new tickets, auto-resolved, escalated, routed, AI accuracy, routing errors, first response, SLA breaches, backlog; with totals')
     .option('--from <date>', 'first day, YYYY-MM-DD (default: 13 days before --to)')
     .option('--to <date>', 'last day, YYYY-MM-DD (default: today)')
-    .option('--tz <zone>', "time zone that decides what 'today' is (default from the configuration, Asia/Almaty)")
+    .option('--by <dimension>', 'one row per day and department, category, language, source or operator')
+    .option('--tz <zone>', 'time zone of the calendar days (default from the configuration, Asia/Almaty)')
     .option('--config <file>', 'configuration JSON (env: HELPDESK_CONFIG)')
     .option('--format <format>', 'table, json or csv', 'table')
     .option('--json', 'same as --format json')
-    .addHelpText('after', examples(['helpdesk stats daily', 'helpdesk stats daily --from 2026-11-01 --to 2026-11-30 --format csv > november.csv']))
+    .option('--chart', 'a bar chart of the new tickets per day under the table (on stderr when stdout is not a terminal)')
+    .addHelpText(
+      'after',
+      examples([
+        'helpdesk stats daily --chart',
+        'helpdesk stats daily --by department --from 2026-11-01 --to 2026-11-30',
+        'helpdesk stats daily --from 2026-11-01 --to 2026-11-30 --format csv > november.csv',
+      ]),
+    )
     .action(async (flags, command: Command) => {
       const { statsDaily } = await import('../commands/stats/daily.ts');
       await statsDaily(context(command), flags);
+    });
+  stats
+    .command('rebuild')
+    .description('recompute daily_stats from tickets, predictions and messages (all days, or --from/--to); safe to run again')
+    .option('--from <date>', 'first day to recompute, YYYY-MM-DD')
+    .option('--to <date>', 'last day to recompute, YYYY-MM-DD')
+    .option('--tz <zone>', 'time zone of the calendar days (default from the configuration; keep it the one the pipeline uses)')
+    .option('--config <file>', 'configuration JSON (env: HELPDESK_CONFIG)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', examples(['helpdesk stats rebuild', 'helpdesk stats rebuild --from 2026-11-01 --to 2026-11-30 --json']))
+    .action(async (flags, command: Command) => {
+      const { statsRebuild } = await import('../commands/stats/rebuild.ts');
+      await statsRebuild(context(command), flags);
+    });
+  stats
+    .command('models')
+    .description('accuracy of each model over time (confirmed vs corrected predictions), per language')
+    .option('--from <date>', 'first day, YYYY-MM-DD (default: 89 days before --to)')
+    .option('--to <date>', 'last day, YYYY-MM-DD (default: today)')
+    .option('--period <period>', 'day, week or month', 'week')
+    .option('--model <name>', 'only this model')
+    .option('--tz <zone>', 'time zone of the calendar days (default from the configuration)')
+    .option('--config <file>', 'configuration JSON (env: HELPDESK_CONFIG)')
+    .option('--format <format>', 'table, json or csv', 'table')
+    .option('--json', 'same as --format json')
+    .addHelpText('after', examples(['helpdesk stats models', 'helpdesk stats models --period month --from 2026-01-01 --format csv']))
+    .action(async (flags, command: Command) => {
+      const { statsModels } = await import('../commands/stats/models.ts');
+      await statsModels(context(command), flags);
     });
 }

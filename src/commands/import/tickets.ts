@@ -5,6 +5,7 @@ import { renderJson } from '../../output/render.ts';
 import { parseMapping } from '../../services/import/fields.ts';
 import { ENCODINGS, openInput, parseDelimiter, type InputFormat } from '../../services/import/input.ts';
 import type { RowError } from '../../services/import/rows.ts';
+import { resolvePipelineConfig } from '../../services/pipeline/settings.ts';
 import { importTickets, type ImportSummary, type OnError } from '../../services/import/tickets.ts';
 import { note, print, withDatabase, type CommandContext } from '../context.ts';
 
@@ -48,7 +49,7 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
     summary = await withDatabase(ctx, (db) =>
       importTickets(
         db,
-        { input, format, delimiter, encoding, mapping, defaultSource: source, defaultStatus: status, createMissing: options.createMissing === true, onError, dryRun: options.dryRun === true },
+        { input, format, delimiter, encoding, mapping, defaultSource: source, defaultStatus: status, statsTimeZone: resolvePipelineConfig({}, ctx.io.env).timeZone, createMissing: options.createMissing === true, onError, dryRun: options.dryRun === true },
         {
           onReject(error) {
             reported++;

@@ -1,39 +1,99 @@
-import type { Column } from '../../output/render.ts';
+import { renderBarChart } from '../../output/chart.ts';
+import type { Column, Format } from '../../output/render.ts';
 import { resolvePipelineConfig } from '../../services/pipeline/settings.ts';
 import { validTimeZone } from '../../services/pipeline/config.ts';
-import { dailyReport, reportRange, type DailyRow } from '../../services/stats/report.ts';
-import { parseFormat, printRows, withDatabase, type CommandContext } from '../context.ts';
+import { dailyReport, parseDimension, reportRange, type DailyReport, type DailyRow, type Dimension } from '../../services/stats/report.ts';
+import { isTerminal, note, parseFormat, print, printRows, withDatabase, type CommandContext } from '../context.ts';
 
 export interface DailyFlags {
   from?: string;
   to?: string;
   tz?: string;
+  by?: string;
   config?: string;
   format?: string;
   json?: boolean;
+  chart?: boolean;
 }
 
 const pct = (v: number | null): string => (v === null ? '' : `${(v * 100).toFixed(1)}%`);
 const num = (v: number | null, digits = 1): string => (v === null ? '' : v.toFixed(digits));
+const ratio = (v: number | null): string => (v === null ? '' : v.toFixed(4));
 
-export const DAILY_COLUMNS: Column<DailyRow>[] = [
-  { header: 'day', value: (r) => r.day },
-  { header: 'new', value: (r) => r.newTickets, align: 'right' },
-  { header: 'auto-resolved', value: (r) => r.autoResolved, align: 'right' },
-  { header: 'auto %', value: (r) => pct(r.autoResolvedShare), align: 'right' },
-  { header: 'escalated', value: (r) => r.escalated, align: 'right' },
-  { header: 'routed', value: (r) => r.routed, align: 'right' },
-  { header: 'queued', value: (r) => r.queued, align: 'right' },
-  { header: 'AI accuracy', value: (r) => pct(r.aiAccuracy), align: 'right' },
-  { header: 'routing errors', value: (r) => r.routingErrors, align: 'right' },
-  { header: '1st response min', value: (r) => num(r.avgFirstResponseMinutes), align: 'right' },
-  { header: 'SLA breaches l/m/h/c', value: (r) => `${r.slaBreaches.low}/${r.slaBreaches.medium}/${r.slaBreaches.high}/${r.slaBreaches.critical}`, align: 'right' },
-];
+/** Table columns: compact, percentages and the four SLA figures in one cell. */
+export function dailyTableColumns(by: Dimension | null): Column<DailyRow>[] {
+  return [
+    { header: 'day', value: (r) => r.day },
+    ...(by ? [{ header: by, value: (r: DailyRow) => r.group }] : []),
+    { header: 'new', value: (r) => r.newTickets, align: 'right' },
+    { header: 'auto-resolved', value: (r) => r.autoResolved, align: 'right' },
+    { header: 'auto %', value: (r) => pct(r.autoResolvedShare), align: 'right' },
+    { header: 'escalated', value: (r) => r.escalated, align: 'right' },
+    { header: 'routed', value: (r) => r.routed, align: 'right' },
+    { header: 'queued', value: (r) => r.queued, align: 'right' },
+    { header: 'AI accuracy', value: (r) => pct(r.aiAccuracy), align: 'right' },
+    { header: 'routing errors', value: (r) => r.routingErrors, align: 'right' },
+    { header: '1st response min', value: (r) => num(r.avgFirstResponseMinutes), align: 'right' },
+    { header: 'SLA breaches l/m/h/c', value: (r) => `${r.slaBreaches.low}/${r.slaBreaches.medium}/${r.slaBreaches.high}/${r.slaBreaches.critical}`, align: 'right' },
+    { header: 'backlog', value: (r) => r.backlog, align: 'right' },
+  ];
+}
+
+/** CSV columns: one value per cell, ratios as numbers, for spreadsheets and other tools. */
+export function dailyCsvColumns(by: Dimension | null): Column<DailyRow>[] {
+  return [
+    { header: 'day', value: (r) => r.day },
+    ...(by ? [{ header: by, value: (r: DailyRow) => r.group }] : []),
+    { header: 'new_tickets', value: (r) => r.newTickets },
+    { header: 'auto_resolved', value: (r) => r.autoResolved },
+    { header: 'auto_resolved_share', value: (r) => ratio(r.autoResolvedShare) },
+    { header: 'escalated', value: (r) => r.escalated },
+    { header: 'routed', value: (r) => r.routed },
+    { header: 'queued', value: (r) => r.queued },
+    { header: 'predictions_confirmed', value: (r) => r.predictionsConfirmed },
+    { header: 'predictions_corrected', value: (r) => r.predictionsCorrected },
+    { header: 'ai_accuracy', value: (r) => ratio(r.aiAccuracy) },
+    { header: 'routing_errors', value: (r) => r.routingErrors },
+    { header: 'avg_first_response_minutes', value: (r) => num(r.avgFirstResponseMinutes, 2) },
+    { header: 'resolved', value: (r) => r.resolved },
+    { header: 'sla_breaches_low', value: (r) => r.slaBreaches.low },
+    { header: 'sla_breaches_medium', value: (r) => r.slaBreaches.medium },
+    { header: 'sla_breaches_high', value: (r) => r.slaBreaches.high },
+    { header: 'sla_breaches_critical', value: (r) => r.slaBreaches.critical },
+    { header: 'backlog', value: (r) => r.backlog },
+  ];
+}
+
+/** Flags shared by `stats daily` and `export stats`: the range, time zone and dimension. */
+export async function loadDailyReport(ctx: CommandContext, flags: DailyFlags): Promise<DailyReport> {
+  const by = parseDimension(flags.by);
+  const config = resolvePipelineConfig({ config: flags.config }, ctx.io.env);
+  const timeZone = flags.tz ? validTimeZone(flags.tz, '--tz') : config.timeZone;
+  const range = reportRange({ from: flags.from, to: flags.to, timeZone });
+  return withDatabase(ctx, (db) => dailyReport(db.em, { ...range, timeZone, by }));
+}
+
+export function printDailyReport(ctx: CommandContext, format: Format, report: DailyReport): void {
+  const rows = [...report.rows, ...report.totals];
+  printRows(ctx, format, format === 'csv' ? dailyCsvColumns(report.by) : dailyTableColumns(report.by), rows, report);
+}
+
+/** New tickets per day over all groups. */
+export function dailyVolume(report: DailyReport): { label: string; value: number }[] {
+  const perDay = new Map<string, number>();
+  for (const r of report.rows) perDay.set(r.day, (perDay.get(r.day) ?? 0) + r.newTickets);
+  return [...perDay].map(([label, value]) => ({ label, value }));
+}
 
 export async function statsDaily(ctx: CommandContext, flags: DailyFlags): Promise<void> {
   const format = parseFormat(flags.format, flags.json);
-  const timeZone = flags.tz ? validTimeZone(flags.tz, '--tz') : resolvePipelineConfig({ config: flags.config }, ctx.io.env).timeZone;
-  const range = reportRange({ from: flags.from, to: flags.to, timeZone });
-  const report = await withDatabase(ctx, (db) => dailyReport(db.em, range));
-  printRows(ctx, format, DAILY_COLUMNS, [...report.rows, report.total], report);
+  const report = await loadDailyReport(ctx, flags);
+  printDailyReport(ctx, format, report);
+  if (flags.chart) {
+    // Under the table on a terminal; otherwise on stderr, so that stdout stays data.
+    const terminal = format === 'table' && isTerminal(ctx);
+    const chart = renderBarChart('new tickets per day', dailyVolume(report), { style: terminal ? ctx.out : ctx.err, width: Math.max(10, Math.min(50, (ctx.io.stdout.columns ?? 80) - 20)) });
+    if (terminal) print(ctx, '\n' + chart);
+    else note(ctx, chart);
+  }
 }

@@ -1,10 +1,13 @@
 import { renderJson } from '../../output/render.ts';
+import { resolvePipelineConfig } from '../../services/pipeline/settings.ts';
 import { updateTicket, type TicketChanges } from '../../services/tickets/tickets.ts';
 import { print, withDatabase, type CommandContext } from '../context.ts';
 
 export async function ticketsUpdate(ctx: CommandContext, ref: string, options: TicketChanges & { json?: boolean }): Promise<void> {
   const { json, ...changes } = options;
-  const result = await withDatabase(ctx, (db) => updateTicket(db.em, ref, changes));
+  // Daily statistics follow the change, on days in the configured time zone ($HELPDESK_CONFIG).
+  const { timeZone } = resolvePipelineConfig({}, ctx.io.env);
+  const result = await withDatabase(ctx, (db) => updateTicket(db.em, ref, changes, timeZone));
   if (json) {
     print(ctx, renderJson(result));
     return;

@@ -15,6 +15,8 @@ import {
   type InputFormat,
   type InputSource,
 } from './input.ts';
+import { DEFAULT_PIPELINE_CONFIG } from '../pipeline/config.ts';
+import { addContributionsSql } from '../stats/contributions.ts';
 import { FIELD_INDEX, INVALID_UTF8, STAGING_COLUMNS, STAGING_DDL, stageRow, type CategoryRow, type Lookups, type NamedRow, type RawRow, type RowError } from './rows.ts';
 
 export type OnError = 'fail' | 'skip';
@@ -28,6 +30,8 @@ export interface ImportOptions {
   mapping: Map<ImportField, string>;
   defaultSource: TicketSource;
   defaultStatus?: TicketStatus | undefined;
+  /** Days of daily_stats are days in this time zone (the configured one; default Asia/Almaty). */
+  statsTimeZone?: string | undefined;
   createMissing: boolean;
   onError: OnError;
   dryRun: boolean;
@@ -179,6 +183,13 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
       summary.samplesCreated = counts.samples;
       summary.messagesCreated = counts.messages;
       summary.skipped = staged - counts.tickets;
+      // Tickets imported already handled (any status but new) count in daily_stats now; new ones
+      // count when the pipeline decides them. Staging ids are the created tickets' ids.
+      if (counts.tickets > 0) {
+        await session.query(
+          addContributionsSql(options.statsTimeZone ?? DEFAULT_PIPELINE_CONFIG.timeZone, { ticketWhere: `tk.id in (select id from ${STAGING})`, predictionWhere: 'false' }),
+        );
+      }
       if (options.dryRun) {
         await session.rollback();
       } else {

@@ -3,7 +3,8 @@ import { sql, type Kysely } from 'kysely';
 import { DECISIONS, LANGUAGES, type Decision, type Language } from '../../entities/enums.ts';
 import { detectLanguage } from '../../ml/language.ts';
 import { renderTemplate } from '../reference/templates.ts';
-import { DailyAccumulator, dayIn } from '../stats/daily.ts';
+import { trackTickets } from '../stats/contributions.ts';
+import { DailyAccumulator } from '../stats/daily.ts';
 import type { TicketClassifier } from './classifier.ts';
 import type { PipelineConfig } from './config.ts';
 import { decide, type DecisionRecord, type ReferenceData } from './decide.ts';
@@ -138,8 +139,9 @@ async function processBatch(
   const heads = classifier.classify(texts);
   const operators = await lockOperators(db);
   const now = new Date();
-  const day = dayIn(config.timeZone);
-  const stats = new DailyAccumulator();
+  // Daily statistics: what these tickets contribute after the batch minus before (nothing, unless
+  // a ticket was decided before and set back to new), added in this transaction.
+  const tracked = await trackTickets(db, config.timeZone, claimed.map((t) => t.id));
   const records: DecisionRecord[] = [];
   const languages: (Language | null)[] = [];
 
@@ -217,14 +219,6 @@ async function processBatch(
     predictions.decision.push(record.decision);
     predictions.reason.push(record.reason);
 
-    const seconds = Math.max(0, Math.round((now.getTime() - createdAt.getTime()) / 1000));
-    stats.add(day(createdAt), record.departmentId, {
-      tickets_created: 1,
-      predictions: 1,
-      [record.decision]: 1,
-      ...(autoResolved ? { first_responses: 1, first_response_seconds_sum: seconds, resolved: 1, resolution_seconds_sum: seconds } : {}),
-    });
-
     if (autoResolved && record.template) {
       const template = findTemplate(reference, record.template.id);
       messages.ticket.push(ticket.id);
@@ -282,7 +276,7 @@ async function processBatch(
       from unnest(${[...templateUses.keys()]}::uuid[], ${[...templateUses.values()]}::int[]) as v(id, n)
       where r.id = v.id`.execute(db);
   }
-  await stats.flush(db);
+  await tracked.commit(new DailyAccumulator());
 
   const operatorNames = new Map(operators.map((o) => [o.id, o.name]));
   return records.map((record, i) => ({

@@ -3,9 +3,10 @@ import { sql, type Kysely } from 'kysely';
 /**
  * Daily statistics are cohorts: every counter of a row is about the tickets CREATED on that
  * calendar day (in the configured time zone), per department they ended up in and overall
- * (department null). Rows hold sums and counts, never averages, so the pipeline and the
- * importer add to them in the same transaction as their writes, and a rebuild from the tickets
- * reproduces them exactly.
+ * (department null) -- except resolved_on_day, the outflow (tickets of any cohort resolved that
+ * day) that gives the backlog. Rows hold sums and counts, never averages, so the pipeline, the
+ * importer and `tickets update` add to them in the same transaction as their writes, and a
+ * rebuild from the tickets reproduces them exactly. What one ticket adds: ./contributions.ts.
  */
 export const DAILY_COUNTERS = [
   'tickets_created',
@@ -26,6 +27,7 @@ export const DAILY_COUNTERS = [
   'sla_breaches_medium',
   'sla_breaches_high',
   'sla_breaches_critical',
+  'resolved_on_day',
 ] as const;
 export type DailyCounter = (typeof DAILY_COUNTERS)[number];
 
@@ -64,8 +66,10 @@ export class DailyAccumulator {
 
   /** Adds everything collected to daily_stats in one statement, inside the caller's transaction. */
   async flush(db: Kysely<any>): Promise<void> {
-    if (this.rows.size === 0) return;
-    const rows = [...this.rows.values()];
+    // Changes that cancel out (a ticket contributing the same before and after) write nothing.
+    const rows = [...this.rows.values()].filter((r) => Object.values(r.delta).some((v) => v !== 0));
+    this.rows.clear();
+    if (rows.length === 0) return;
     const column = (counter: DailyCounter) => rows.map((r) => r.delta[counter] ?? 0);
     const days = rows.map((r) => r.day);
     const departments = rows.map((r) => r.departmentId);
@@ -77,6 +81,5 @@ export class DailyAccumulator {
       select * from unnest(${days}::date[], ${departments}::uuid[], ${arrays})
       on conflict (day, coalesce(department_id, '00000000-0000-0000-0000-000000000000'::uuid))
       do update set ${updates}, updated_at = now()`.execute(db);
-    this.rows.clear();
   }
 }

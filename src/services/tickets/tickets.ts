@@ -20,6 +20,9 @@ import {
 import { NotFoundError, UsageError } from '../../errors.ts';
 import { detectLanguage } from '../../ml/language.ts';
 import { parseTimestamp } from '../import/rows.ts';
+import { DEFAULT_PIPELINE_CONFIG } from '../pipeline/config.ts';
+import { trackTickets } from '../stats/contributions.ts';
+import { DailyAccumulator } from '../stats/daily.ts';
 import { contentHash, deriveSubject, sampleText, SUBJECT_MAX } from './text.ts';
 
 export interface TicketFilters {
@@ -244,12 +247,18 @@ export interface UpdateResult {
   sample: boolean;
 }
 
-export async function updateTicket(em: EntityManager, ref: string, changes: TicketChanges): Promise<UpdateResult> {
+/**
+ * Changes a ticket; daily_stats follow in the same transaction (the ticket's contribution after
+ * the change minus before: a new status, department, priority or a correction moves its counts),
+ * with days in `statsTimeZone` (the configured one).
+ */
+export async function updateTicket(em: EntityManager, ref: string, changes: TicketChanges, statsTimeZone = DEFAULT_PIPELINE_CONFIG.timeZone): Promise<UpdateResult> {
   if (Object.values(changes).every((v) => v === undefined)) {
     throw new UsageError('nothing to change: give at least one of --status, --priority, --category, --department, --operator');
   }
   const result = await em.transactional(async (tx) => {
     const ticket = await findTicket(tx, ref);
+    const tracked = await trackTickets(tx.getKysely<any>(), statsTimeZone, [ticket.id]);
     await tx.populate(ticket, ['category', 'department', 'operator']);
     const changed: string[] = [];
     if (changes.status !== undefined) {
@@ -309,6 +318,7 @@ export async function updateTicket(em: EntityManager, ref: string, changes: Tick
       sample = true;
     }
     await tx.flush();
+    await tracked.commit(new DailyAccumulator());
     return { ticket, changed, corrected, sample };
   });
   return { ...result, ticket: await detail(em, result.ticket) };
