@@ -11,6 +11,7 @@ import { registerTicketsCommands } from './tickets.ts';
 import { registerPipelineCommands } from './pipeline.ts';
 import { registerStatsCommands } from './stats.ts';
 import { registerModelCommands } from './model.ts';
+import { registerExportCommands } from './export.ts';
 import { examples, commandLine, type ContextFactory, type ContextFor } from './shared.ts';
 
 // Program wiring only: every action imports its command module on demand, so `--help`
@@ -45,6 +46,7 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
   registerPipelineCommands(program, context);
   registerStatsCommands(program, context);
   registerModelCommands(program, context);
+  registerExportCommands(program, context);
 
   return program;
 }

@@ -1,0 +1,49 @@
+import { parseDay } from '../../services/stats/report.ts';
+import { exportTickets, parseLanguages, parseStatuses, type TicketExportRow } from '../../services/export/exports.ts';
+import { progressBar } from '../../output/progress.ts';
+import { InputError } from '../../errors.ts';
+import { exportTimeZone, type CommonExportFlags } from './common.ts';
+import { note, withDatabase, type CommandContext } from '../context.ts';
+import { openSink, parseExportFormat, rowWriter } from './output.ts';
+
+export interface TicketsExportFlags extends CommonExportFlags {
+  status?: string;
+}
+
+const COLUMNS: (keyof TicketExportRow & string)[] = [
+  'number', 'id', 'created_at', 'source', 'language', 'status', 'priority', 'issue_type', 'category', 'department', 'operator', 'user_email',
+  'subject', 'body', 'first_response_at', 'resolved_at', 'closed_at', 'sla_due_at', 'predicted_category', 'predicted_department',
+  'predicted_priority', 'predicted_issue_type', 'confidence', 'decision', 'review', 'corrected_category', 'corrected_department', 'model', 'predicted_at',
+];
+
+export async function exportTicketsCommand(ctx: CommandContext, flags: TicketsExportFlags): Promise<void> {
+  const format = parseExportFormat(flags.format, ['csv', 'jsonl'], 'csv') as 'csv' | 'jsonl';
+  const from = flags.from !== undefined ? parseDay(flags.from, '--from') : undefined;
+  const to = flags.to !== undefined ? parseDay(flags.to, '--to') : undefined;
+  if (from && to && from > to) throw new InputError(`--from ${from} is after --to ${to}`);
+  const languages = parseLanguages(flags.language);
+  const statuses = parseStatuses(flags.status);
+  const timeZone = exportTimeZone(ctx, flags);
+  const started = performance.now();
+  let written = 0;
+  let sinkName = 'stdout';
+  await withDatabase(ctx, async (db) => {
+    const { total, pages } = await exportTickets(db.em.getKysely<any>(), { from, to, timeZone, languages, statuses, redact: flags.redact !== false });
+    const sink = await openSink(ctx, flags.out);
+    sinkName = sink.name;
+    const write = rowWriter<TicketExportRow>(format, COLUMNS);
+    const progress = progressBar(ctx.io.stderr, 'exporting tickets', total);
+    try {
+      if (format === 'csv' && total === 0) await sink.write(write([]));
+      for await (const page of pages) {
+        await sink.write(write(page));
+        written += page.length;
+        progress.update(written);
+      }
+    } finally {
+      progress.done();
+      await sink.close();
+    }
+  });
+  note(ctx, `exported ${written} tickets to ${sinkName} in ${((performance.now() - started) / 1000).toFixed(2)} s${flags.redact === false ? ', personal data NOT redacted' : ''}`);
+}
