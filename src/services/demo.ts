@@ -69,7 +69,7 @@ export async function runDemo(db: Database, onStep: (message: string) => void, c
              to_char(max(created_at at time zone ${config.timeZone}), 'YYYY-MM-DD') as last
       from tickets where id in (select ticket_id from ai_predictions)`.execute(db.em.getKysely<any>())
   ).rows[0];
-  const daily = await dailyReport(db.em.fork(), { from: days?.first ?? '1970-01-01', to: days?.last ?? '1970-01-01' });
+  const daily = await dailyReport(db.em.fork(), { from: days?.first ?? '1970-01-01', to: days?.last ?? '1970-01-01', timeZone: config.timeZone });
   return {
     location: db.target.displayUrl,
     startedClean: hadData,

@@ -13,7 +13,7 @@ export async function exportStatsCommand(ctx: CommandContext, flags: StatsExport
   const report = await loadDailyReport(ctx, flags);
   const sink = await openSink(ctx, flags.out);
   try {
-    await sink.write(format === 'json' ? renderJson(report) : renderCsv(dailyCsvColumns(report.by), [...report.rows, ...report.totals]));
+    await sink.write(format === 'json' ? renderJson(report) : renderCsv(dailyCsvColumns(report.by), [...report.rows, ...report.totals, report.total]));
   } finally {
     await sink.close();
   }

@@ -32,16 +32,16 @@ export async function exportTicketsCommand(ctx: CommandContext, flags: TicketsEx
     const sink = await openSink(ctx, flags.out);
     sinkName = sink.name;
     const write = rowWriter<TicketExportRow>(format, COLUMNS);
-    const progress = progressBar(ctx.io.stderr, 'exporting tickets', total);
+    const progress = progressBar(ctx.io.stderr, { total });
     try {
       if (format === 'csv' && total === 0) await sink.write(write([]));
       for await (const page of pages) {
         await sink.write(write(page));
         written += page.length;
-        progress.update(written);
+        progress.update(written, `exported %d of ${total} tickets`.replace('%d', String(written)));
       }
     } finally {
-      progress.done();
+      progress.clear();
       await sink.close();
     }
   });

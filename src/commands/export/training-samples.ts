@@ -33,17 +33,17 @@ export async function exportTrainingSamplesCommand(ctx: CommandContext, flags: T
     sinkName = sink.name;
     const columns: (keyof SampleRow & string)[] = split ? [...COLUMNS, 'split'] : [...COLUMNS];
     const write = rowWriter<SampleRow>(format, columns);
-    const progress = progressBar(ctx.io.stderr, 'exporting training samples', total);
+    const progress = progressBar(ctx.io.stderr, { total });
     try {
       if (format === 'csv' && total === 0) await sink.write(write([]));
       for await (const page of pages) {
         await sink.write(write(page));
         written += page.length;
         if (split) for (const r of page) parts.set(r.split!, (parts.get(r.split!) ?? 0) + 1);
-        progress.update(written);
+        progress.update(written, `exported %d of ${total} training samples`.replace('%d', String(written)));
       }
     } finally {
-      progress.done();
+      progress.clear();
       await sink.close();
     }
   });

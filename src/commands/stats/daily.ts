@@ -20,6 +20,9 @@ const pct = (v: number | null): string => (v === null ? '' : `${(v * 100).toFixe
 const num = (v: number | null, digits = 1): string => (v === null ? '' : v.toFixed(digits));
 const ratio = (v: number | null): string => (v === null ? '' : v.toFixed(4));
 
+/** The overall table (as `demo` shows it). */
+export const DAILY_COLUMNS = dailyTableColumns(null);
+
 /** Table columns: compact, percentages and the four SLA figures in one cell. */
 export function dailyTableColumns(by: Dimension | null): Column<DailyRow>[] {
   return [
@@ -74,7 +77,7 @@ export async function loadDailyReport(ctx: CommandContext, flags: DailyFlags): P
 }
 
 export function printDailyReport(ctx: CommandContext, format: Format, report: DailyReport): void {
-  const rows = [...report.rows, ...report.totals];
+  const rows = [...report.rows, ...report.totals, report.total];
   printRows(ctx, format, format === 'csv' ? dailyCsvColumns(report.by) : dailyTableColumns(report.by), rows, report);
 }
 

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { sql, type Kysely } from 'kysely';
 import { InputError, UsageError } from '../../errors.ts';
+import { DEFAULT_PIPELINE_CONFIG } from '../pipeline/config.ts';
 import { contributionsCte, zoneLiteral } from './contributions.ts';
 import { dayIn } from './daily.ts';
 
@@ -38,8 +39,10 @@ export interface DailyReport {
   timeZone: string;
   by: Dimension | null;
   rows: DailyRow[];
-  /** One per group when `by` is set, then the overall total. */
+  /** One per group when `by` is set (empty otherwise). */
   totals: DailyRow[];
+  /** Over everything. */
+  total: DailyRow;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -148,14 +151,15 @@ function bounds(range: { from: string; to: string }, timeZone: string): { start:
  * with the same per-ticket definitions. Open tickets past their SLA deadline come from the
  * tickets at read time (status index).
  */
-export async function dailyReport(em: EntityManager, options: { from: string; to: string; timeZone: string; by?: Dimension | null; now?: Date }): Promise<DailyReport> {
+export async function dailyReport(em: EntityManager, options: { from: string; to: string; timeZone?: string; by?: Dimension | null; now?: Date }): Promise<DailyReport> {
   const db = em.getKysely<any>();
+  const timeZone = options.timeZone ?? DEFAULT_PIPELINE_CONFIG.timeZone;
   const by = options.by ?? null;
   const range = { from: options.from, to: options.to };
   const parts: Piece[] = [];
   if (by === null || by === 'department') parts.push(...(await fromDailyStats(db, range, by === 'department')));
-  else parts.push(...(await fromTickets(db, range, options.timeZone, by)));
-  parts.push(...(await openPastDue(db, range, options.timeZone, by, options.now ?? new Date())));
+  else parts.push(...(await fromTickets(db, range, timeZone, by)));
+  parts.push(...(await openPastDue(db, range, timeZone, by, options.now ?? new Date())));
 
   const names = by && DIMENSION_SQL[by].names ? new Map((await sql.raw<{ id: string; name: string }>(DIMENSION_SQL[by].names!).execute(db)).rows.map((r) => [r.id, r.name])) : new Map<string, string>();
   const label = (group: string): string | null => (by === null ? null : group === OVERALL ? NONE : names.get(group) ?? group);
@@ -201,8 +205,7 @@ export async function dailyReport(em: EntityManager, options: { from: string; to
   }
   const overall = zero();
   for (const t of totals.values()) for (const c of [...SUMMED, 'backlog'] as const) overall[c] += t[c];
-  out.push(toRow('total', by === null ? null : 'all', overall));
-  return { from: range.from, to: range.to, timeZone: options.timeZone, by, rows, totals: out };
+  return { from: range.from, to: range.to, timeZone, by, rows, totals: out, total: toRow('total', by === null ? null : 'all', overall) };
 }
 
 /** Overall (or per department) sums from daily_stats, and the backlog's change per day. */
