@@ -1,0 +1,356 @@
+import { createHash } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Ticket, User } from '../../src/entities/index.ts';
+import { predictVector, trainHeads, vectorize } from '../../src/ml/classifier.ts';
+import type { TicketClassifier } from '../../src/services/pipeline/classifier.ts';
+import { DEFAULT_PIPELINE_CONFIG } from '../../src/services/pipeline/config.ts';
+import { runPipeline } from '../../src/services/pipeline/run.ts';
+import { loadReferenceFixtures } from '../../src/services/reference/fixtures.ts';
+import { seedReferenceData } from '../../src/services/reference/seed.ts';
+import { dayIn } from '../../src/services/stats/daily.ts';
+import { updateTicket } from '../../src/services/tickets/tickets.ts';
+import { runCli } from '../support/cli.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { readFixtureTickets } from '../support/fixture-tickets.ts';
+
+const TZ = DEFAULT_PIPELINE_CONFIG.timeZone;
+const day = dayIn(TZ);
+let database: TestDatabase;
+let firstDay: string;
+let lastDay: string;
+
+function fixtureClassifier(): TicketClassifier {
+  const history = readFixtureTickets('history');
+  const texts = history.map((t) => `${t.subject}\n${t.body}`);
+  const { vectorizer, heads } = trainHeads(texts, { category: history.map((t) => t.category), department: history.map((t) => t.department) }, { seed: 7, holdout: 0.2 });
+  return {
+    modelId: null,
+    modelName: 'fixture-model',
+    classify: (batch) =>
+      batch.map((text) => {
+        const x = vectorize(vectorizer, text);
+        return Object.fromEntries(Object.entries(heads).map(([name, head]) => [name, predictVector(head.model, x)]));
+      }),
+  };
+}
+
+/** A small seeded generator, so every run builds the same history. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+const k = () => database.db.em.fork().getKysely<any>();
+
+async function snapshot(): Promise<Record<string, unknown>[]> {
+  const rows = (
+    await sql<Record<string, unknown>>`
+      select to_char(day, 'YYYY-MM-DD') as day, department_id, tickets_created, auto_resolved, escalated, routed, queued, predictions,
+             predictions_confirmed, predictions_corrected, routing_errors, first_responses, first_response_seconds_sum::text as frs,
+             resolved, resolution_seconds_sum::text as rs, closed, sla_breaches_low, sla_breaches_medium, sla_breaches_high,
+             sla_breaches_critical, resolved_on_day
+      from daily_stats order by day, department_id nulls first`.execute(k())
+  ).rows;
+  // A row whose counts all went back to zero (a ticket moved out of it) is the same as no row.
+  return rows.filter((r) => Object.entries(r).some(([key, v]) => key !== 'day' && key !== 'department_id' && Number(v) !== 0));
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await seedReferenceData(database.db.em.fork(), loadReferenceFixtures());
+  // A history over the last ten days (some tickets around midnight in Almaty), decided by the pipeline.
+  const em = database.db.em.fork();
+  const rnd = random(42);
+  const texts = [...readFixtureTickets('incoming'), ...readFixtureTickets('history')];
+  const now = Date.now();
+  for (let i = 0; i < 240; i++) {
+    const t = texts[i % texts.length]!;
+    const user = (await em.findOne(User, { email: t.user_email })) ?? em.create(User, { email: t.user_email, name: t.user_name });
+    const createdAt = new Date(Math.floor((now - rnd() * 10 * 86_400_000) / 60_000) * 60_000);
+    em.create(Ticket, {
+      source: t.source,
+      user,
+      subject: t.subject,
+      body: t.body,
+      language: t.language,
+      status: 'new',
+      contentHash: createHash('sha256').update(`${t.subject}\n${t.body}`).digest('hex'),
+      createdAt,
+    });
+  }
+  await em.flush();
+  const config = DEFAULT_PIPELINE_CONFIG;
+  await runPipeline(database.db.em.fork(), fixtureClassifier(), { batchSize: 50, dryRun: false, config });
+
+  // People correct, confirm, reassign, close and reopen.
+  const tickets = (await sql<{ number: string; department: string | null; category: string | null }>`
+      select t.number::text as number, d.name as department, c.name as category from tickets t
+      left join departments d on d.id = t.department_id left join categories c on c.id = t.category_id order by t.number`.execute(k())).rows;
+  const departments = (await sql<{ name: string }>`select name from departments order by name`.execute(k())).rows.map((r) => r.name);
+  const categories = (await sql<{ name: string }>`select name from categories order by name`.execute(k())).rows.map((r) => r.name);
+  const other = (list: string[], current: string | null) => list.find((n) => n !== current)!;
+  for (const [i, t] of tickets.entries()) {
+    const update = (changes: Parameters<typeof updateTicket>[2]) => updateTicket(database.db.em.fork(), t.number, changes, TZ);
+    switch (i % 8) {
+      case 0:
+        await update({ department: other(departments, t.department) });
+        break;
+      case 1:
+        await update({ category: other(categories, t.category) });
+        if (t.category) await update({ category: t.category });
+        break;
+      case 2:
+        await update({ status: 'closed' });
+        break;
+      case 3:
+        await update({ status: 'waiting', priority: 'critical' });
+        break;
+      case 4:
+        await update({ department: other(departments, t.department), status: 'closed' });
+        break;
+      case 5:
+        await update({ category: other(categories, t.category), priority: 'low' });
+        break;
+      case 6:
+        if (i % 3 === 0) await update({ status: 'new' });
+        break;
+      default:
+        break;
+    }
+  }
+  // Tickets set back to new are decided again.
+  await runPipeline(database.db.em.fork(), fixtureClassifier(), { batchSize: 50, dryRun: false, config });
+  const range = (await sql<{ first: string; last: string }>`
+      select to_char(min(created_at at time zone ${TZ}), 'YYYY-MM-DD') as first, to_char(max(created_at at time zone ${TZ}), 'YYYY-MM-DD') as last from tickets`.execute(k())).rows[0]!;
+  firstDay = range.first;
+  lastDay = range.last;
+}, 120_000);
+
+afterAll(async () => {
+  await database?.dispose();
+});
+
+interface T {
+  id: string;
+  created_at: Date;
+  status: string;
+  department: string | null;
+  language: string | null;
+  priority: string | null;
+  sla_due_at: Date | null;
+  resolved_at: Date | null;
+  closed_at: Date | null;
+  first_response_at: Date | null;
+}
+interface P {
+  ticket_id: string;
+  id: string;
+  created_at: string;
+  decision: string;
+  review: string;
+  corrected_department_id: string | null;
+}
+
+const addDays = (d: string, n: number) => {
+  const x = new Date(`${d}T00:00:00Z`);
+  x.setUTCDate(x.getUTCDate() + n);
+  return x.toISOString().slice(0, 10);
+};
+/** The end of a calendar day in Almaty (UTC+5 all year since 2024). */
+const endOf = (d: string) => new Date(`${addDays(d, 1)}T00:00:00+05:00`).getTime();
+
+/** The report's figures computed here, from the raw tickets and predictions, without daily_stats. */
+async function independent(groupOf: (t: T) => string | null, now: number) {
+  const tickets = (
+    await sql<T>`select t.id, t.created_at, t.status::text as status, d.name as department, t.language::text as language, t.priority::text as priority,
+                        t.sla_due_at, t.resolved_at, t.closed_at, t.first_response_at
+                 from tickets t left join departments d on d.id = t.department_id`.execute(k())
+  ).rows;
+  const predictions = (
+    await sql<P>`select ticket_id, id, to_char(created_at, 'YYYY-MM-DD HH24:MI:SS.US') as created_at, decision::text as decision, review::text as review, corrected_department_id
+                 from ai_predictions`.execute(k())
+  ).rows;
+  const byTicket = new Map<string, P[]>();
+  for (const p of predictions) byTicket.set(p.ticket_id, [...(byTicket.get(p.ticket_id) ?? []), p]);
+  const figures = new Map<string, { new: number; auto: number; escalated: number; confirmed: number; corrected: number; routingErrors: number; frSum: number; fr: number; sla: Record<string, number>; backlog: number }>();
+  const cell = (d: string, g: string | null) => {
+    const key = `${d}/${g ?? ''}`;
+    if (!figures.has(key)) figures.set(key, { new: 0, auto: 0, escalated: 0, confirmed: 0, corrected: 0, routingErrors: 0, frSum: 0, fr: 0, sla: { low: 0, medium: 0, high: 0, critical: 0 }, backlog: 0 });
+    return figures.get(key)!;
+  };
+  const triaged = tickets.filter((t) => t.status !== 'new' || byTicket.has(t.id));
+  for (const t of triaged) {
+    const created = new Date(t.created_at).getTime();
+    const c = cell(day(new Date(created)), groupOf(t));
+    const preds = (byTicket.get(t.id) ?? []).sort((a, b) => (a.created_at === b.created_at ? (a.id < b.id ? -1 : 1) : a.created_at < b.created_at ? -1 : 1));
+    const latest = preds.at(-1);
+    c.new++;
+    if (latest?.decision === 'auto_resolved') c.auto++;
+    if (latest?.decision === 'escalated') c.escalated++;
+    c.confirmed += preds.filter((p) => p.review === 'confirmed').length;
+    c.corrected += preds.filter((p) => p.review === 'corrected').length;
+    if (preds.some((p) => p.corrected_department_id)) c.routingErrors++;
+    if (t.first_response_at) {
+      c.fr++;
+      c.frSum += Math.max(0, Math.round((new Date(t.first_response_at).getTime() - created) / 1000));
+    }
+    const done = t.status === 'auto_resolved' || t.status === 'closed';
+    const doneAt = Math.max(new Date(t.resolved_at ?? t.closed_at ?? t.created_at).getTime(), created);
+    const due = t.sla_due_at ? new Date(t.sla_due_at).getTime() : null;
+    if (due !== null && t.priority && (done ? doneAt > due : due < now)) c.sla[t.priority]!++;
+  }
+  const backlog = (d: string, g: string | null) =>
+    triaged.filter((t) => groupOf(t) === g && new Date(t.created_at).getTime() < endOf(d) && !((t.status === 'auto_resolved' || t.status === 'closed') && Math.max(new Date(t.resolved_at ?? t.closed_at ?? t.created_at).getTime(), new Date(t.created_at).getTime()) < endOf(d))).length;
+  return { figures, backlog, groups: [...new Set(triaged.map(groupOf))] };
+}
+
+describe('stats rebuild', () => {
+  it('recomputes exactly what the pipeline, tickets update and the importer kept incrementally, and is idempotent', async () => {
+    const incremental = await snapshot();
+    expect(incremental.length).toBeGreaterThan(10);
+    const result = await runCli(['stats', 'rebuild', '--json'], { database });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ timeZone: TZ, from: null, to: null });
+    const rebuilt = await snapshot();
+    expect(rebuilt).toEqual(incremental);
+    // Again, and a range only: still the same.
+    expect((await runCli(['stats', 'rebuild'], { database })).code).toBe(0);
+    expect((await runCli(['stats', 'rebuild', '--from', addDays(firstDay, 2), '--to', addDays(firstDay, 5)], { database })).code).toBe(0);
+    expect(await snapshot()).toEqual(incremental);
+  });
+
+  it('keeps imported handled tickets current too', async () => {
+    const file = new URL('../../fixtures/tickets/history.jsonl', import.meta.url).pathname;
+    const imported = await runCli(['import', 'tickets', file, '--status', 'closed'], { database });
+    expect(imported.code).toBe(0);
+    const incremental = await snapshot();
+    expect((await runCli(['stats', 'rebuild'], { database })).code).toBe(0);
+    expect(await snapshot()).toEqual(incremental);
+  });
+
+  it('rejects a bad range', async () => {
+    const bad = await runCli(['stats', 'rebuild', '--from', '2026-02-30'], { database });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--from must be a date');
+  });
+});
+
+describe('stats daily', () => {
+  it('matches counts computed independently from the tickets, day by day, with zero days and a totals row', async () => {
+    const to = addDays(lastDay, 2);
+    const now = Date.now();
+    const result = await runCli(['stats', 'daily', '--from', firstDay, '--to', to, '--json'], { database });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    const { figures, backlog } = await independent(() => null, now);
+    const days: string[] = [];
+    for (let d = firstDay; d <= to; d = addDays(d, 1)) days.push(d);
+    expect(report.rows.map((r: { day: string }) => r.day)).toEqual(days);
+    let totalNew = 0;
+    for (const row of report.rows) {
+      const f = figures.get(`${row.day}/`);
+      totalNew += f?.new ?? 0;
+      expect(row.newTickets, row.day).toBe(f?.new ?? 0);
+      expect(row.autoResolved, row.day).toBe(f?.auto ?? 0);
+      expect(row.escalated, row.day).toBe(f?.escalated ?? 0);
+      expect(row.predictionsConfirmed, row.day).toBe(f?.confirmed ?? 0);
+      expect(row.predictionsCorrected, row.day).toBe(f?.corrected ?? 0);
+      expect(row.aiAccuracy, row.day).toBe(f && f.confirmed + f.corrected > 0 ? f.confirmed / (f.confirmed + f.corrected) : null);
+      expect(row.routingErrors, row.day).toBe(f?.routingErrors ?? 0);
+      if (f && f.fr > 0) expect(row.avgFirstResponseMinutes).toBeCloseTo(f.frSum / f.fr / 60, 6);
+      else expect(row.avgFirstResponseMinutes).toBeNull();
+      expect(row.slaBreaches, row.day).toEqual(f?.sla ?? { low: 0, medium: 0, high: 0, critical: 0 });
+      expect(row.backlog, row.day).toBe(backlog(row.day, null));
+    }
+    // The generated history has every kind of event in it.
+    const all = [...figures.values()];
+    expect(all.reduce((a, f) => a + f.corrected, 0)).toBeGreaterThan(0);
+    expect(all.reduce((a, f) => a + f.confirmed, 0)).toBeGreaterThan(0);
+    expect(all.reduce((a, f) => a + f.routingErrors, 0)).toBeGreaterThan(0);
+    expect(all.reduce((a, f) => a + Object.values(f.sla).reduce((x, y) => x + y, 0), 0)).toBeGreaterThan(0);
+    // Days after the last ticket: zeros, the backlog carried over.
+    expect(report.rows.at(-1).newTickets).toBe(0);
+    expect(report.rows.at(-1).backlog).toBe(report.rows.find((r: { day: string }) => r.day === lastDay).backlog);
+    expect(report.total.day).toBe('total');
+    expect(report.total.newTickets).toBe(totalNew);
+    expect(report.total.backlog).toBe(report.rows.at(-1).backlog);
+  });
+
+  it('by department and by language: every group matches the independent counts', async () => {
+    const now = Date.now();
+    for (const [by, groupOf] of [
+      ['department', (t: T) => t.department ?? '(none)'],
+      ['language', (t: T) => t.language ?? '(none)'],
+    ] as const) {
+      const result = await runCli(['stats', 'daily', '--from', firstDay, '--to', lastDay, '--by', by, '--json'], { database });
+      expect(result.code).toBe(0);
+      const report = JSON.parse(result.stdout);
+      expect(report.by).toBe(by);
+      const { figures, backlog, groups } = await independent(groupOf, now);
+      for (const g of groups) expect(report.totals.map((r: { group: string }) => r.group)).toContain(g);
+      for (const row of report.rows) {
+        const f = figures.get(`${row.day}/${row.group}`);
+        expect(row.newTickets, `${by} ${row.day} ${row.group}`).toBe(f?.new ?? 0);
+        expect(row.autoResolved).toBe(f?.auto ?? 0);
+        expect(row.routingErrors).toBe(f?.routingErrors ?? 0);
+        expect(row.predictionsCorrected).toBe(f?.corrected ?? 0);
+        expect(row.slaBreaches, `${by} ${row.day} ${row.group}`).toEqual(f?.sla ?? { low: 0, medium: 0, high: 0, critical: 0 });
+        expect(row.backlog, `${by} backlog ${row.day} ${row.group}`).toBe(backlog(row.day, row.group));
+      }
+      const overall = JSON.parse((await runCli(['stats', 'daily', '--from', firstDay, '--to', lastDay, '--json'], { database })).stdout);
+      expect(report.total.newTickets).toBe(overall.total.newTickets);
+      expect(report.total.backlog).toBe(overall.total.backlog);
+    }
+  });
+
+  it('prints a table with a chart on a terminal, CSV that parses back, and rejects an unknown dimension', async () => {
+    const tty = await runCli(['stats', 'daily', '--from', firstDay, '--to', lastDay, '--chart'], { database, tty: true });
+    expect(tty.code).toBe(0);
+    expect(tty.stdout).toContain('new tickets per day');
+    expect(tty.stdout).toMatch(/█/);
+    expect(tty.stdout).toContain('backlog');
+    const csv = await runCli(['stats', 'daily', '--from', firstDay, '--to', lastDay, '--by', 'source', '--format', 'csv'], { database });
+    expect(csv.code).toBe(0);
+    const records = parse(csv.stdout, { columns: true }) as Record<string, string>[];
+    const json = JSON.parse((await runCli(['stats', 'daily', '--from', firstDay, '--to', lastDay, '--by', 'source', '--json'], { database })).stdout);
+    expect(records).toHaveLength(json.rows.length + json.totals.length + 1);
+    expect(records.map((r) => Number(r.new_tickets))).toEqual([...json.rows, ...json.totals, json.total].map((r: { newTickets: number }) => r.newTickets));
+    const operator = await runCli(['stats', 'daily', '--from', firstDay, '--to', lastDay, '--by', 'operator', '--json'], { database });
+    expect(operator.code).toBe(0);
+    const bad = await runCli(['stats', 'daily', '--by', 'weather'], { database });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--by must be one of department, category, language, source, operator');
+  });
+
+  it('export stats writes the same figures', async () => {
+    const exported = await runCli(['export', 'stats', '--from', firstDay, '--to', lastDay, '--format', 'json'], { database });
+    const daily = await runCli(['stats', 'daily', '--from', firstDay, '--to', lastDay, '--json'], { database });
+    expect(exported.code).toBe(0);
+    expect(JSON.parse(exported.stdout).rows).toEqual(JSON.parse(daily.stdout).rows);
+  });
+});
+
+describe('stats models', () => {
+  it('accuracy per model, period and language from the prediction log', async () => {
+    const result = await runCli(['stats', 'models', '--from', firstDay, '--to', addDays(lastDay, 1), '--period', 'month', '--json'], { database });
+    expect(result.code).toBe(0);
+    const { rows } = JSON.parse(result.stdout);
+    const all = rows.filter((r: { language: string }) => r.language === 'all');
+    const counts = (await sql<{ n: number; confirmed: number; corrected: number }>`
+        select count(*)::int as n, (count(*) filter (where review = 'confirmed'))::int as confirmed, (count(*) filter (where review = 'corrected'))::int as corrected
+        from ai_predictions`.execute(k())).rows[0]!;
+    expect(all.reduce((a: number, r: { predictions: number }) => a + r.predictions, 0)).toBe(counts.n);
+    const confirmed = all.reduce((a: number, r: { confirmed: number }) => a + r.confirmed, 0);
+    const corrected = all.reduce((a: number, r: { corrected: number }) => a + r.corrected, 0);
+    expect([confirmed, corrected]).toEqual([counts.confirmed, counts.corrected]);
+    const languages = rows.filter((r: { language: string }) => r.language !== 'all');
+    expect(new Set(languages.map((r: { language: string }) => r.language))).toEqual(new Set(['ru', 'kk', 'en']));
+    expect(languages.reduce((a: number, r: { predictions: number }) => a + r.predictions, 0)).toBe(counts.n);
+    for (const r of all) if (r.confirmed + r.corrected > 0) expect(r.accuracy).toBeCloseTo(r.confirmed / (r.confirmed + r.corrected), 10);
+  });
+});
