@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { MIGRATIONS } from '../../migrations/index.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import { resolveTarget } from '../../src/db/target.ts';
@@ -33,7 +34,7 @@ describe('helpdesk as a process', () => {
     const first = await spawnCli(['db', 'init', '--data-dir', dataDir, '--json'], baseEnv);
     expect(first.stderr).toBe(`database: ${dataDir} (pglite)\n`);
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout).migrationsApplied).toEqual(['Migration20261125000000_initial']);
+    expect(JSON.parse(first.stdout).migrationsApplied).toEqual(MIGRATIONS.map((m) => m.name));
     const status1 = await spawnCli(['db', 'status', '--json', '--data-dir', dataDir], baseEnv);
     const second = await spawnCli(['db', 'init', '--data-dir', dataDir, '--json'], baseEnv);
     expect(second.code).toBe(0);

@@ -1,3 +1,4 @@
+import { MIGRATIONS } from '../../migrations/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadReferenceFixtures } from '../../src/services/reference/fixtures.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -36,7 +37,7 @@ describe('db commands in-process', () => {
     expect(status.backend).toBe(database.backend);
     expect(status.pending).toEqual([]);
     expect(status.drift).toEqual([]);
-    expect(status.applied.map((m: { name: string }) => m.name)).toEqual(['Migration20261125000000_initial']);
+    expect(status.applied.map((m: { name: string }) => m.name)).toEqual(MIGRATIONS.map((m) => m.name));
     expect(status.tables).toEqual(TABLES.map((table) => ({ table, rows: 0 })));
   });
 
@@ -85,7 +86,7 @@ describe('db commands in-process', () => {
       [
         `backend\t${database.backend}`,
         `location\t${database.db.target.displayUrl}`,
-        'migrations applied\t1',
+        `migrations applied\t${MIGRATIONS.length}`,
         'migrations pending\t0',
         'schema drift\tnone',
       ].join('\n'),
@@ -134,7 +135,7 @@ describe('db commands in-process', () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
       location: database.db.target.displayUrl,
-      migrationsApplied: ['Migration20261125000000_initial'],
+      migrationsApplied: MIGRATIONS.map((m) => m.name),
       seeded: null,
     });
     const status = JSON.parse((await runCli(['db', 'status', '--json'], { database })).stdout);
