@@ -6,7 +6,7 @@ import { renderTemplate } from '../reference/templates.ts';
 import { DailyAccumulator, dayIn } from '../stats/daily.ts';
 import type { TicketClassifier } from './classifier.ts';
 import type { PipelineConfig } from './config.ts';
-import { decide, type DecisionRecord, type ReferenceData } from './decide.ts';
+import { assess, route, type DecisionRecord, type ReferenceData } from './decide.ts';
 import { loadReferenceData } from './reference.ts';
 import { recordAssignment, type OperatorLoad } from './router.ts';
 
@@ -136,19 +136,18 @@ async function processBatch(
 
   const texts = claimed.map((t) => `${t.subject}\n${t.body}`);
   const heads = classifier.classify(texts);
+  // Everything that does not depend on operator loads is decided before the operators are
+  // locked: other processes wait on that lock only for the routing and the writes.
+  const languages = claimed.map((ticket, i) => ticket.language ?? detectedLanguage(texts[i]!));
+  const assessments = claimed.map((ticket, i) => assess({ id: ticket.id, text: texts[i]!, language: languages[i] ?? null }, heads[i] ?? {}, reference, config));
   const operators = await lockOperators(db);
   const now = new Date();
   const day = dayIn(config.timeZone);
   const stats = new DailyAccumulator();
-  const records: DecisionRecord[] = [];
-  const languages: (Language | null)[] = [];
-
-  claimed.forEach((ticket, i) => {
-    const language = ticket.language ?? detectedLanguage(texts[i]!);
-    languages.push(language);
-    const record = decide({ id: ticket.id, text: texts[i]!, language }, heads[i] ?? {}, reference, operators, config);
+  const records: DecisionRecord[] = assessments.map((assessment) => {
+    const record = route(assessment, operators);
     if (record.operatorId) recordAssignment(operators, record.operatorId, now.getTime());
-    records.push(record);
+    return record;
   });
 
   const ticketsUpdate = {
