@@ -8,9 +8,12 @@
 // are imported as new ones. Timed end to end (process start to exit, model loading included):
 // one `pipeline run`; then, after putting the same tickets back to new, two `pipeline run`
 // processes started together. Prints tickets/s for both and their ratio (targets: >= 2,000
-// tickets/s for one process, ratio >= 1.6).
+// tickets/s for one process, ratio >= 1.6). On a shared machine the ratio depends on the cores
+// left free, so CPU time is measured too: of the pipeline processes (/usr/bin/time), of their
+// PostgreSQL backends (/proc, Linux), and how busy the whole machine was meanwhile.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +29,7 @@ const bin = fileURLToPath(new URL('../bin/helpdesk', import.meta.url));
 const fixture = (path: string): string => fileURLToPath(new URL(`../fixtures/${path}`, import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'helpdesk-bench-pipeline-'));
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const databaseName = decodeURIComponent(new URL(url).pathname.slice(1));
 
 function log(text: string): void {
   process.stderr.write(text + '\n');
@@ -45,23 +49,92 @@ interface Summary {
   decisions: Record<string, number>;
 }
 
-function pipelineRun(): Promise<Summary> {
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+const TICK = 100; // USER_HZ: /proc/*/stat times are in 1/100 s on Linux
+
+interface Run {
+  summary: Summary;
+  /** User + system CPU seconds of the pipeline process (null without /usr/bin/time). */
+  cpu: number | null;
+}
+
+function pipelineRun(): Promise<Run> {
   const args = [bin, '--database-url', url, 'pipeline', 'run', '--json', ...(batch ? ['--batch', batch] : [])];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = TIME ? spawn(TIME, ['-f', 'cpu %U %S', process.execPath, ...args]) : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(stdout) as Summary) : reject(new Error(`pipeline run failed (${code}): ${stderr}`))));
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`pipeline run failed (${code}): ${stderr}`));
+      const times = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(stderr);
+      resolve({ summary: JSON.parse(stdout) as Summary, cpu: times ? Number(times[1]) + Number(times[2]) : null });
+    });
   });
 }
 
-async function timed(processes: number): Promise<{ seconds: number; summaries: Summary[] }> {
+/** Busy and total jiffies of the whole machine (/proc/stat). */
+function machineTicks(): { busy: number; total: number } | null {
+  if (!existsSync('/proc/stat')) return null;
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = fields[3]! + (fields[4] ?? 0);
+  const total = fields.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+/** CPU seconds used so far by each PostgreSQL backend connected to the bench database. */
+function backendTicks(into: Map<number, number>): void {
+  if (!existsSync('/proc')) return;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (!cmdline.startsWith('postgres: ') || !cmdline.includes(` ${databaseName} `)) continue;
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      into.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / TICK);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+}
+
+interface Timed {
+  seconds: number;
+  runs: Run[];
+  /** CPU seconds of the PostgreSQL backends of the bench database (null when not measurable). */
+  backendCpu: number | null;
+  /** Average busy cores of the whole machine during the run, ours and everybody else's. */
+  machineBusy: number | null;
+}
+
+async function timed(processes: number): Promise<Timed> {
+  const backends = new Map<number, number>();
+  // Backends that exist already (the bench's own connection) count from here on.
+  const base = new Map<number, number>();
+  backendTicks(base);
+  const before = machineTicks();
+  const sampler = setInterval(() => backendTicks(backends), 50);
   const started = performance.now();
-  const summaries = await Promise.all(Array.from({ length: processes }, () => pipelineRun()));
-  return { seconds: (performance.now() - started) / 1000, summaries };
+  const runs = await Promise.all(Array.from({ length: processes }, () => pipelineRun()));
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  const after = machineTicks();
+  const machineBusy = before && after ? ((after.busy - before.busy) / (after.total - before.total)) * cpus().length : null;
+  return { seconds, runs, backendCpu: existsSync('/proc') ? [...backends].reduce((a, [pid, cpu]) => a + cpu - (base.get(pid) ?? 0), 0) : null, machineBusy };
+}
+
+function cpuLine(label: string, t: Timed): string {
+  const node = t.runs.every((r) => r.cpu !== null) ? t.runs.reduce((a, r) => a + r.cpu!, 0) : null;
+  const parts = [
+    node !== null ? `pipeline process(es) ${node.toFixed(1)} s` : null,
+    t.backendCpu !== null ? `PostgreSQL backends ${t.backendCpu.toFixed(1)} s` : null,
+    node !== null && t.backendCpu !== null ? `= ${(((node + t.backendCpu) / tickets) * 1000).toFixed(2)} CPU-s per 1,000 tickets` : null,
+    t.machineBusy !== null ? `machine ${t.machineBusy.toFixed(2)} of ${cpus().length} cores busy` : null,
+  ].filter(Boolean);
+  return `${label} CPU: ${parts.join(', ')}`;
 }
 
 async function sqlClient(database: string): Promise<pg.Client> {
@@ -73,7 +146,7 @@ async function sqlClient(database: string): Promise<pg.Client> {
 }
 
 async function main(): Promise<void> {
-  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  const name = databaseName;
   const admin = await sqlClient('postgres');
   await admin.query(`drop database if exists "${name}" with (force)`);
   await admin.end();
@@ -93,7 +166,7 @@ async function main(): Promise<void> {
   const db = await sqlClient(name);
   await db.query('vacuum analyze');
   const one = await timed(1);
-  const [summary] = one.summaries;
+  const summary = one.runs[0]!.summary;
   if (summary!.processed !== tickets) throw new Error(`one process decided ${summary!.processed} of ${tickets}`);
   log(`one process: ${one.seconds.toFixed(2)} s (${summary!.seconds.toFixed(2)} s in the run, ${summary!.batches} batches), ${JSON.stringify(summary!.decisions)}`);
 
@@ -102,11 +175,12 @@ async function main(): Promise<void> {
   const fresh = (await db.query<{ n: number }>(`select count(*)::int as n from tickets where status = 'new'`)).rows[0]!.n;
   if (fresh !== tickets) throw new Error(`after the reset ${fresh} new tickets, expected ${tickets}`);
   const two = await timed(2);
-  const processed = two.summaries.map((s) => s.processed);
+  const summaries = two.runs.map((r) => r.summary);
+  const processed = summaries.map((s) => s.processed);
   if (processed[0]! + processed[1]! !== tickets) throw new Error(`two processes decided ${processed.join(' + ')} of ${tickets}`);
   const decidedTwice = (await db.query<{ n: number }>('select count(*)::int as n from (select ticket_id from ai_predictions group by 1 having count(*) > 1) x')).rows[0]!.n;
   if (decidedTwice !== 0) throw new Error(`${decidedTwice} tickets decided twice`);
-  log(`two processes: ${two.seconds.toFixed(2)} s, split ${processed.map(fmt).join(' / ')}, in-run ${two.summaries.map((s) => s.seconds.toFixed(2) + ' s').join(' / ')}`);
+  log(`two processes: ${two.seconds.toFixed(2)} s, split ${processed.map(fmt).join(' / ')}, in-run ${summaries.map((s) => s.seconds.toFixed(2) + ' s').join(' / ')}`);
   await db.end();
 
   const oneRate = tickets / one.seconds;
@@ -115,6 +189,8 @@ async function main(): Promise<void> {
   console.log(`one process:   ${fmt(oneRate)} tickets/s end to end (${fmt(summary!.ticketsPerSecond)} tickets/s in the run)   target >= 2,000`);
   console.log(`two processes: ${fmt(twoRate)} tickets/s end to end`);
   console.log(`ratio:         ${(twoRate / oneRate).toFixed(2)}   target >= 1.6`);
+  console.log(cpuLine('one process  ', one));
+  console.log(cpuLine('two processes', two));
 }
 
 try {
