@@ -164,6 +164,15 @@ describe('pipeline run and explain with a trained model', () => {
     expect(await count('select 1 from ai_predictions')).toBe(0);
   });
 
+  it('--dry-run decides --limit tickets even when that is more than a batch; one batch without --limit', async () => {
+    const limited = JSON.parse((await runCli(['pipeline', 'run', '--dry-run', '--batch', '10', '--limit', '25', '--json'], { database })).stdout);
+    expect(limited).toMatchObject({ dryRun: true, processed: 25, batches: 1 });
+    expect(limited.tickets.map((t: { number: string }) => t.number)).toEqual(newIds.slice(0, 25).map((t) => t.number));
+    const batch = JSON.parse((await runCli(['pipeline', 'run', '--dry-run', '--batch', '10', '--json'], { database })).stdout);
+    expect(batch).toMatchObject({ dryRun: true, processed: 10, batches: 1 });
+    expect(await count('select 1 from ai_predictions')).toBe(0);
+  });
+
   it('run --json: the summary adds up, and matches what was written', async () => {
     const result = await runCli(['pipeline', 'run', '--batch', '16', '--json'], { database });
     expect(result.stderr).toBe('');

@@ -88,7 +88,8 @@ export async function runPipeline(em: EntityManager, classifier: TicketClassifie
   };
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   for (;;) {
-    const size = Math.min(options.batchSize, limit - summary.processed);
+    // A dry run is one pass, rolled back: all of `limit` in it (one batch's worth without a limit).
+    const size = options.dryRun && options.limit !== undefined ? options.limit : Math.min(options.batchSize, limit - summary.processed);
     if (size <= 0) break;
     let decided: DecidedTicket[] = [];
     try {
