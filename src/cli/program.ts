@@ -10,6 +10,7 @@ import { registerImportCommands } from './import.ts';
 import { registerTicketsCommands } from './tickets.ts';
 import { registerPipelineCommands } from './pipeline.ts';
 import { registerStatsCommands } from './stats.ts';
+import { registerDemoCommands } from './demo.ts';
 import { registerModelCommands } from './model.ts';
 import { examples, commandLine, type ContextFactory, type ContextFor } from './shared.ts';
 
@@ -34,6 +35,7 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
   const context: ContextFor = (command) => makeContext(program.opts<GlobalOptions>(), commandLine(command));
 
   // One registration per noun; each lives in its own file.
+  registerDemoCommands(program, context);
   registerDbCommands(program, context);
   registerDepartmentCommands(program, context);
   registerOperatorCommands(program, context);

@@ -1,39 +1,46 @@
 import type { OutputStream } from './io.ts';
 
 export interface Progress {
-  update(done: number): void;
-  done(): void;
+  /** Redraws the line (at most every `intervalMs`): a bar when there is a total, then the text. */
+  update(done: number, text: string): void;
+  /** Erases the line, e.g. before a warning is written; the next update draws it again. */
+  clear(): void;
 }
 
-const NO_PROGRESS: Progress = { update: () => undefined, done: () => undefined };
+const NONE: Progress = { update: () => undefined, clear: () => undefined };
 
 /**
- * A one-line progress bar on stderr, redrawn at most ten times a second, only when stderr is a
- * terminal: piped or in CI nothing is drawn, so logs stay clean.
+ * A one-line progress bar on stderr, only when stderr is a terminal: piped or in CI nothing is
+ * drawn, so logs stay clean.
  */
-export function progressBar(stream: OutputStream, label: string, total: number | null, unit = 'rows'): Progress {
-  if (stream.isTTY !== true) return NO_PROGRESS;
-  const started = performance.now();
-  let last = 0;
-  let shown = false;
-  const draw = (done: number): void => {
-    const seconds = (performance.now() - started) / 1000;
-    const rate = seconds > 0 ? Math.round(done / seconds) : 0;
-    const width = 24;
-    const bar = total ? '█'.repeat(Math.min(width, Math.round((done / total) * width))).padEnd(width, '░') + ' ' : '';
-    const count = total ? `${done}/${total}` : `${done}`;
-    stream.write(`\r${label} ${bar}${count} ${unit} (${rate}/s)\u001b[K`);
-    shown = true;
-  };
+export function progressBar(stream: OutputStream, options: { total?: number | undefined; intervalMs?: number } = {}): Progress {
+  if (stream.isTTY !== true) return NONE;
+  const interval = options.intervalMs ?? 200;
+  let last = Number.NEGATIVE_INFINITY;
+  let drawn = false;
   return {
-    update(done) {
+    update(done, text) {
       const now = performance.now();
-      if (now - last < 100) return;
+      if (now - last < interval) return;
       last = now;
-      draw(done);
+      let bar = '';
+      if (options.total) {
+        const share = Math.min(1, done / options.total);
+        const width = 30;
+        const filled = Math.round(share * width);
+        bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.floor(share * 100)).padStart(3)}% `;
+      }
+      stream.write(`\r${bar}${text}\x1b[K`);
+      drawn = true;
     },
-    done() {
-      if (shown) stream.write('\r\u001b[K');
+    clear() {
+      if (drawn) stream.write('\r\x1b[K');
+      drawn = false;
     },
   };
+}
+
+/** Per second, for progress texts. */
+export function ratePerSecond(count: number, startedAt: number): number {
+  return Math.round(count / Math.max((performance.now() - startedAt) / 1000, 0.001));
 }

@@ -42,6 +42,8 @@ function start(extra: string[]): { child: ChildProcess; exited: Promise<{ code: 
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   child.stdout!.resume();
+  // Writing to a process we have just killed fails with EPIPE: expected here, not an error.
+  child.stdin!.on('error', () => undefined);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
   return { child, exited };
 }

@@ -1,3 +1,4 @@
+import { progressBar, ratePerSecond } from '../../output/progress.ts';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { TICKET_SOURCES, TICKET_STATUSES, type TicketSource, type TicketStatus } from '../../entities/enums.ts';
 import { InputError, UsageError } from '../../errors.ts';
@@ -42,7 +43,12 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
   const errorsFile = options.errors ? await openErrorsFile(options.errors) : undefined;
   let shown = 0;
   let reported = 0;
-  const progress = ctx.io.stderr.isTTY ? progressBar(ctx, input.size) : undefined;
+  const bar = progressBar(ctx.io.stderr, { total: input.size });
+  const started = performance.now();
+  const progress = {
+    update: ({ bytes, rows }: { bytes: number; rows: number }) => bar.update(bytes, `${count(rows)} rows, ${count(ratePerSecond(rows, started))} rows/s`),
+    clear: () => bar.clear(),
+  };
   let summary: ImportSummary;
   try {
     summary = await withDatabase(ctx, (db) =>
@@ -55,16 +61,16 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
             errorsFile?.write(JSON.stringify(error) + '\n');
             if (shown < SHOWN_ERRORS) {
               shown++;
-              progress?.clear();
+              progress.clear();
               note(ctx, `${ctx.err.warn('rejected')} ${describeError(input.name, error)}`);
             }
           },
-          onProgress: progress?.update,
+          onProgress: progress.update,
         },
       ),
     );
   } finally {
-    progress?.clear();
+    progress.clear();
     await closeErrorsFile(errorsFile);
   }
   if (reported > shown) note(ctx, `… and ${reported - shown} more rejected values${options.errors ? ` (all of them are in ${options.errors})` : ': use --errors FILE to get them all'}`);
@@ -131,29 +137,3 @@ async function closeErrorsFile(stream: WriteStream | undefined): Promise<void> {
 }
 
 /** A one-line bar on stderr (terminal only), redrawn at most five times a second. */
-function progressBar(ctx: CommandContext, total: number | undefined): { update: (p: { bytes: number; rows: number }) => void; clear: () => void } {
-  const started = performance.now();
-  let last = 0;
-  let drawn = false;
-  return {
-    update({ bytes, rows }) {
-      const now = performance.now();
-      if (now - last < 200) return;
-      last = now;
-      const rate = Math.round(rows / Math.max((now - started) / 1000, 0.001));
-      let bar = '';
-      if (total) {
-        const share = Math.min(1, bytes / total);
-        const width = 30;
-        const filled = Math.round(share * width);
-        bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.floor(share * 100)).padStart(3)}% `;
-      }
-      ctx.io.stderr.write(`\r${bar}${count(rows)} rows, ${count(rate)} rows/s\x1b[K`);
-      drawn = true;
-    },
-    clear() {
-      if (drawn) ctx.io.stderr.write('\r\x1b[K');
-      drawn = false;
-    },
-  };
-}

@@ -1,3 +1,4 @@
+import { progressBar } from '../../output/progress.ts';
 import { HEADS, type HeadName } from '../../services/classification/derive.ts';
 import { trainModel, type TrainProgress, type TrainResult } from '../../services/model/train.ts';
 import { renderJson } from '../../output/render.ts';
@@ -30,30 +31,19 @@ export function parseInteger(value: string, flag: string, min: number): number {
   return Number(value);
 }
 
-/** A one-line progress bar on stderr, redrawn in place; only used on a terminal. */
-function progressBar(ctx: CommandContext): { update(p: TrainProgress): void; done(): void } {
-  const started = Date.now();
-  let shown = false;
-  return {
-    update(p) {
-      const width = 20;
-      const filled = Math.round(((p.step - 1) / p.steps) * width);
-      const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-      const seconds = ((Date.now() - started) / 1000).toFixed(0);
-      ctx.io.stderr.write(`\r\x1b[2K${ctx.err.accent(bar)} ${p.step}/${p.steps} ${p.label} ${ctx.err.dim(`${seconds} s`)}`);
-      shown = true;
-    },
-    done() {
-      if (shown) ctx.io.stderr.write('\r\x1b[2K');
-    },
-  };
-}
 
 export async function modelTrain(ctx: CommandContext, options: TrainCommandOptions): Promise<void> {
   const heads = parseHeads(options.heads);
   const seed = parseInteger(options.seed, '--seed', 0);
   const minSamples = parseInteger(options.minSamples, '--min-samples', 2);
-  const bar = ctx.io.stderr.isTTY === true ? progressBar(ctx) : null;
+  const started = performance.now();
+  const progress = progressBar(ctx.io.stderr, { intervalMs: 0 });
+  const bar = ctx.io.stderr.isTTY === true
+    ? {
+        update: (p: TrainProgress) => progress.update(0, `${p.step}/${p.steps} ${p.label} ${((performance.now() - started) / 1000).toFixed(0)} s`),
+        done: () => progress.clear(),
+      }
+    : null;
   let result: TrainResult;
   try {
     result = await withDatabase(ctx, (db) =>

@@ -1,7 +1,7 @@
 import { UsageError } from '../../errors.ts';
 import { DECISIONS } from '../../entities/enums.ts';
 import { renderJson, renderTable } from '../../output/render.ts';
-import { progressBar } from '../../output/progress.ts';
+import { progressBar, ratePerSecond } from '../../output/progress.ts';
 import { ticketClassifier } from '../../services/model/classify.ts';
 import { loadActiveModel } from '../../services/model/registry.ts';
 import { resolvePipelineConfig, type ConfigFlags } from '../../services/pipeline/settings.ts';
@@ -28,11 +28,18 @@ export async function pipelineRun(ctx: CommandContext, flags: RunFlags): Promise
   const config = resolvePipelineConfig(flags, ctx.io.env);
   const summary = await withDatabase(ctx, async (db) => {
     const classifier = ticketClassifier(await loadActiveModel(db.em), config.thresholds.headQuality);
-    const progress = progressBar(ctx.io.stderr, flags.dryRun ? 'deciding (dry run)' : 'processing', null, 'tickets');
+    const progress = progressBar(ctx.io.stderr);
+    const started = performance.now();
     try {
-      return await runPipeline(db.em, classifier, { batchSize, limit, dryRun: flags.dryRun ?? false, config, onProgress: (n) => progress.update(n) });
+      return await runPipeline(db.em, classifier, {
+        batchSize,
+        limit,
+        dryRun: flags.dryRun ?? false,
+        config,
+        onProgress: (n) => progress.update(n, `${flags.dryRun ? 'decided (dry run)' : 'processed'} ${n} tickets, ${ratePerSecond(n, started)}/s`),
+      });
     } finally {
-      progress.done();
+      progress.clear();
     }
   });
   if (flags.json) {

@@ -18,6 +18,7 @@
  *
  * Values are stored exactly, so a decoded bundle predicts bit-identically to the trained heads.
  */
+import { ByteReader, ByteWriter } from '../../ml/bytes.ts';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { QUANT_TABLE } from '../../ml/classifier.ts';
 import type { TrainedHead } from '../../ml/classifier.ts';
@@ -59,88 +60,6 @@ function sameVectorizer(a: Vectorizer, b: Vectorizer): boolean {
   return true;
 }
 
-class Writer {
-  buf = new Uint8Array(1 << 16);
-  len = 0;
-  private ensure(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let cap = this.buf.length * 2;
-    while (cap < this.len + n) cap *= 2;
-    const b = new Uint8Array(cap);
-    b.set(this.buf.subarray(0, this.len));
-    this.buf = b;
-  }
-  u8(v: number): void {
-    this.ensure(1);
-    this.buf[this.len++] = v & 255;
-  }
-  u16(v: number): void {
-    this.ensure(2);
-    this.buf[this.len++] = v & 255;
-    this.buf[this.len++] = (v >>> 8) & 255;
-  }
-  u32(v: number): void {
-    this.ensure(4);
-    for (let s = 0; s < 32; s += 8) this.buf[this.len++] = (v >>> s) & 255;
-  }
-  varint(v: number): void {
-    while (v >= 0x80) {
-      this.u8((v & 0x7f) | 0x80);
-      v >>>= 7;
-    }
-    this.u8(v);
-  }
-  bytes(b: Uint8Array): void {
-    this.ensure(b.length);
-    this.buf.set(b, this.len);
-    this.len += b.length;
-  }
-}
-
-class Reader {
-  pos = 0;
-  readonly buf: Uint8Array;
-  constructor(buf: Uint8Array) {
-    this.buf = buf;
-  }
-  private need(n: number): void {
-    if (this.pos + n > this.buf.length) throw new BundleFormatError('model artifact truncated');
-  }
-  u8(): number {
-    this.need(1);
-    return this.buf[this.pos++]!;
-  }
-  u16(): number {
-    this.need(2);
-    const v = this.buf[this.pos]! | (this.buf[this.pos + 1]! << 8);
-    this.pos += 2;
-    return v;
-  }
-  u32(): number {
-    this.need(4);
-    const b = this.buf;
-    const v = (b[this.pos]! | (b[this.pos + 1]! << 8) | (b[this.pos + 2]! << 16) | (b[this.pos + 3]! << 24)) >>> 0;
-    this.pos += 4;
-    return v;
-  }
-  varint(): number {
-    let v = 0;
-    let shift = 0;
-    for (;;) {
-      const b = this.u8();
-      v += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) return v;
-      shift += 7;
-      if (shift > 35) throw new BundleFormatError('bad varint in model artifact');
-    }
-  }
-  bytes(n: number): Uint8Array {
-    this.need(n);
-    const b = this.buf.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return b;
-  }
-}
 
 /** Encodes all heads (which must share one vectorizer) into one artifact. Byte-deterministic. */
 export function encodeBundle(bundle: ModelBundle, options: { compress?: boolean } = {}): Uint8Array {
@@ -172,7 +91,7 @@ export function encodeBundle(bundle: ModelBundle, options: { compress?: boolean 
     vectorizer: { config: vectorizer.config, nDocs: vectorizer.nDocs, nUsed: used.length },
     heads: headers,
   };
-  const w = new Writer();
+  const w = new ByteWriter();
   const json = new TextEncoder().encode(JSON.stringify(header));
   w.u32(json.length);
   w.bytes(json);
@@ -227,7 +146,7 @@ export function decodeBundle(bytes: Uint8Array): ModelBundle {
   } catch {
     throw new BundleFormatError('model artifact is corrupt (cannot inflate)');
   }
-  const r = new Reader(body);
+  const r = new ByteReader(body, (message) => new BundleFormatError(message));
   let header: BundleHeader;
   try {
     header = JSON.parse(new TextDecoder().decode(r.bytes(r.u32()))) as BundleHeader;
