@@ -160,7 +160,7 @@ describe('pipeline run and explain with a trained model', () => {
     expect(result.stdout).not.toContain(`#${newIds[5]!.number}`);
     expect(result.stdout).toContain('│ total');
     expect(result.stdout).toMatch(/\ndry run: nothing written; 5 tickets in 1 batch\(es\), \d+\.\d\d s, \d+ tickets\/s \(model helpdesk-classifier v1\)\n$/);
-    expect(result.stderr).toMatch(/^\rdeciding \(dry run\) 5 tickets \(\d+\/s\)\u001b\[K\r\u001b\[K$/);
+    expect(result.stderr).toMatch(/^\rdecided \(dry run\) 5 tickets, \d+\/s\u001b\[K\r\u001b\[K$/);
     expect(await count('select 1 from ai_predictions')).toBe(0);
   });
 
