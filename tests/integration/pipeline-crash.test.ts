@@ -211,4 +211,38 @@ describe.runIf(process.env.DATABASE_URL)('two pipeline run processes at once on 
       assigned: (before.routed ?? 0) + (before.queued ?? 0),
     });
   });
+  it('with no active operator at all, batches still take turns writing (they deadlocked on the template counters)', async () => {
+    const client = new pg.Client({ connectionString: env.DATABASE_URL });
+    await client.connect();
+    try {
+      await undoPipeline(client);
+      await client.query('update operators set active = false');
+      // With no operator rows to lock, a batch takes the pipeline's advisory lock before writing:
+      // held here, the first batch waits for it and commits nothing.
+      await client.query(`select pg_advisory_lock(hashtext('helpdesk pipeline'))`);
+      const blocked = startCli(['pipeline', 'run', '--batch', '50', '--json'], env);
+      let waiting = 0;
+      while (waiting === 0 && blocked.child.exitCode === null) {
+        waiting = (await client.query<{ n: number }>(`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`)).rows[0]!.n;
+      }
+      expect(waiting).toBe(1);
+      expect((await client.query<{ n: number }>('select count(*)::int as n from ai_predictions')).rows[0]!.n).toBe(0);
+      await client.query(`select pg_advisory_unlock(hashtext('helpdesk pipeline'))`);
+      const done = await blocked.exited;
+      expect({ code: done.code, stderr: done.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(JSON.parse(done.stdout)).toMatchObject({ processed: TICKETS, decisions: { routed: 0 } });
+      expectConsistent(await readState(), TICKETS);
+
+      // Two processes at once: no deadlock, the work shared.
+      await undoPipeline(client);
+    } finally {
+      await client.end();
+    }
+    const args = ['pipeline', 'run', '--batch', '50', '--json'];
+    const results = await Promise.all([startCli(args, env), startCli(args, env)].map((r) => r.exited));
+    for (const r of results) expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    const summaries = results.map((r) => JSON.parse(r.stdout) as { processed: number; decisions: Record<string, number> });
+    expect(summaries[0]!.processed + summaries[1]!.processed).toBe(TICKETS);
+    expectConsistent(await readState(), TICKETS);
+  });
 });

@@ -316,7 +316,7 @@ function findTemplate(reference: ReferenceData, id: string) {
 /**
  * Active operators with their current open load, locked FOR UPDATE so that two processes
  * routing at once cannot both give the last free slot away: the second waits for the first
- * batch to commit, then sees its assignments.
+ * batch to commit, then sees its assignments. The lock also keeps two batches' writes apart.
  */
 async function lockOperators(db: Kysely<any>): Promise<OperatorLoad[]> {
   const operators = (
@@ -324,7 +324,12 @@ async function lockOperators(db: Kysely<any>): Promise<OperatorLoad[]> {
       select id, name, department_id, languages::text[] as languages, capacity
       from operators where active order by id for update`.execute(db)
   ).rows;
-  if (operators.length === 0) return [];
+  if (operators.length === 0) {
+    // Nothing to lock, but the batches' writes must still not interleave: they update the same
+    // template counters and daily_stats rows in different orders, which deadlocks two processes.
+    await sql`select pg_advisory_xact_lock(hashtext('helpdesk pipeline'))`.execute(db);
+    return [];
+  }
   const loads = (
     await sql<{ operator_id: string; open: number; last: Date | null }>`
       select operator_id, count(*)::int as open, max(updated_at) as last
