@@ -88,8 +88,11 @@ function cueRegex(cue: string): RegExp {
   return new RegExp(`(?:^|[^\\p{L}\\p{N}])${body}${prefix ? '\\p{L}*' : ''}(?=$|[^\\p{L}\\p{N}])`, 'u');
 }
 
-const COMPILED: ReadonlyArray<{ level: Priority; cue: string; re: RegExp }> = LEVELS.flatMap((level) =>
-  URGENCY_CUES[level].map((cue) => ({ level, cue, re: cueRegex(cue) })),
+// `word` is the cue's longest word, which a match must contain literally: a substring test rules
+// most cues out before their (Unicode, whole-text) regex runs. Same results, several times faster.
+const longestWord = (cue: string): string => cue.replace(/\*$/, '').split(/\s+/).reduce((a, b) => (b.length > a.length ? b : a), '');
+const COMPILED: ReadonlyArray<{ level: Priority; cue: string; re: RegExp; word: string }> = LEVELS.flatMap((level) =>
+  URGENCY_CUES[level].map((cue) => ({ level, cue, re: cueRegex(cue), word: longestWord(cue) })),
 );
 
 /**
@@ -107,8 +110,8 @@ export function detectUrgency(text: string, opts: { prepared?: boolean } = {}): 
     s = s.replace(NEGATED_URGENT, ' ');
   }
   NEGATED_URGENT.lastIndex = 0;
-  for (const { level, cue, re } of COMPILED) {
-    if (re.test(s)) {
+  for (const { level, cue, re, word } of COMPILED) {
+    if (s.includes(word) && re.test(s)) {
       matched.push(cue);
       if (best === null || LEVELS.indexOf(level) < LEVELS.indexOf(best)) best = level;
     }

@@ -73,7 +73,10 @@ const REPLY_HEADER_LINES: readonly RegExp[] = [
   /^_{5,}$/, // Outlook separator line
   /^on\b.{3,200}\bwrote:?$/, // On Mon, 1 Jan 2024, John <j@x> wrote:
   /^(from|от|кімнен|жіберуші):\s.+/, // Outlook header block "From: ..." (followed by Sent/To/Subject)
-  /.{3,200}[^\p{L}](пишет|написал|написала|написал\(а\)|wrote|жазды|жазған)\s*:$/u,
+  // Anchored: the same lines as the unanchored /.{3,200}[^\p{L}](...)\s*:$/u (any start, 3..200
+  // characters before the keyword's separator = at least 3 from the line start), but linear instead
+  // of trying 200 lengths from every position (150 µs for a 130-character line; now 2 µs).
+  /^.{3,}[^\p{L}](пишет|написал|написала|написал\(а\)|wrote|жазды|жазған)\s*:$/u,
   /^\d{1,2}[./]\d{1,2}[./]\d{2,4}.{0,80}(пишет|написал|wrote|жазды).{0,10}$/,
 ];
 

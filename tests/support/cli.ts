@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../src/main.ts';
@@ -102,4 +102,27 @@ export function spawnCli(args: string[], env: Record<string, string | undefined>
     child.stdin.on('error', () => undefined);
     child.stdin.end(input ?? '');
   });
+}
+
+export interface StartedCli {
+  child: ChildProcess;
+  /** Resolves when the process has exited (killed: code null and the signal). */
+  exited: Promise<CliResult & { signal: NodeJS.Signals | null }>;
+}
+
+/** Starts bin/helpdesk as its own process without waiting for it, so that a test can kill it. */
+export function startCli(args: string[], env: Record<string, string | undefined> = {}): StartedCli {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const exited = new Promise<CliResult & { signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code: code ?? -1, signal, stdout, stderr }));
+  });
+  return { child, exited };
 }

@@ -1,4 +1,5 @@
 import { renderJson, renderRecord, renderTable } from '../../output/render.ts';
+import { DEFAULT_PIPELINE_CONFIG } from '../../services/pipeline/config.ts';
 import { explainTicket } from '../../services/pipeline/explain.ts';
 import type { RoutingCandidate } from '../../services/pipeline/router.ts';
 import { isTerminal, print, withDatabase, type CommandContext } from '../context.ts';
@@ -11,6 +12,14 @@ interface Derived {
   value: string;
   source: string;
   detail: string;
+}
+
+const THRESHOLD_ORDER = Object.keys(DEFAULT_PIPELINE_CONFIG.thresholds);
+
+/** In the configuration's order (jsonb gives them back sorted by key length). */
+function thresholdEntries(thresholds: Record<string, number>): [string, number][] {
+  const rank = (key: string): number => (THRESHOLD_ORDER.includes(key) ? THRESHOLD_ORDER.indexOf(key) : THRESHOLD_ORDER.length);
+  return Object.entries(thresholds).sort(([a], [b]) => rank(a) - rank(b));
 }
 
 export async function pipelineExplain(ctx: CommandContext, ticketRef: string, flags: { json?: boolean }): Promise<void> {
@@ -52,7 +61,7 @@ export async function pipelineExplain(ctx: CommandContext, ticketRef: string, fl
         ['reason', prediction.reason],
         ['model', prediction.model ?? '(none)'],
         ['decided at', prediction.decidedAt],
-        ['thresholds', Object.entries(t).map(([k, v]) => `${k} ${v}`).join(', ')],
+        ['thresholds', thresholdEntries(t).map(([k, v]) => `${k} ${v}`).join(', ')],
         ['priority', scores.derived?.priority ? `${scores.derived.priority.value} (${scores.derived.priority.source}: ${scores.derived.priority.detail})` : prediction.priority],
         ['issue type', scores.derived?.issueType ? `${scores.derived.issueType.value} (${scores.derived.issueType.source}: ${scores.derived.issueType.detail})` : prediction.issueType],
         ['template', scores.template ? `${scores.template.name} (${(scores.template.similarity * 100).toFixed(0)}% of a trigger example)` : 'none matched'],

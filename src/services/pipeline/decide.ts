@@ -44,6 +44,23 @@ export interface DecisionRecord {
   heads: Partial<Record<HeadName, Prediction>>;
 }
 
+/**
+ * What a decision is made of before operator loads matter: the final decision for tickets that
+ * are auto-resolved or escalated, else the department to route to. Computed before the operators
+ * are locked, so that several processes hold that lock only for the routing and the writes.
+ */
+export interface Assessment {
+  ticket: TicketInput;
+  /** auto_resolved or escalated: nothing left to decide. */
+  final: DecisionRecord | null;
+  /** Otherwise: everything but the operator. */
+  base: Omit<DecisionRecord, 'decision' | 'reason' | 'departmentId' | 'departmentSource' | 'operatorId' | 'routing'>;
+  departmentId: string;
+  departmentSource: 'model' | 'category_default';
+  /** The category and department part of the reason. */
+  why: string;
+}
+
 const pct = (p: number): string => `${(p * 100).toFixed(0)}%`;
 
 /**
@@ -59,6 +76,11 @@ export function decide(
   operators: OperatorLoad[],
   config: PipelineConfig,
 ): DecisionRecord {
+  return route(assess(ticket, heads, reference, config), operators);
+}
+
+/** The part of `decide` that does not depend on operator loads. */
+export function assess(ticket: TicketInput, heads: Partial<Record<HeadName, Prediction>>, reference: ReferenceData, config: PipelineConfig): Assessment {
   const t = config.thresholds;
   const categoryHead = heads.category;
   const category = categoryHead ? reference.categoriesByName.get(categoryHead.label.toLowerCase()) ?? null : null;
@@ -89,9 +111,17 @@ export function decide(
     template,
     heads,
   };
+  const assessment = (final: DecisionRecord | null, departmentId = '', departmentSource: Assessment['departmentSource'] = 'category_default', why = ''): Assessment => ({
+    ticket,
+    final,
+    base,
+    departmentId,
+    departmentSource,
+    why,
+  });
 
   if (issueType.value === 'auto_resolvable' && match && match.similarity >= t.templateMatch && confidence >= t.autoResolve) {
-    return {
+    return assessment({
       ...base,
       decision: 'auto_resolved',
       reason: `auto_resolvable; template "${match.template.name}" matches ${pct(match.similarity)} (≥ ${pct(t.templateMatch)}); category ${category!.name} at ${pct(confidence)} ≥ ${pct(t.autoResolve)}`,
@@ -99,7 +129,7 @@ export function decide(
       departmentSource: null,
       operatorId: null,
       routing: null,
-    };
+    });
   }
 
   if (!category || confidence < t.escalate) {
@@ -108,7 +138,7 @@ export function decide(
         ? `predicted category "${categoryHead.label}" is not a known category`
         : 'the model has no category head'
       : `category ${category.name} at ${pct(confidence)} < escalation threshold ${pct(t.escalate)}`;
-    return {
+    return assessment({
       ...base,
       decision: 'escalated',
       reason: `${why}: escalated to ${reference.departmentNames.get(reference.triageDepartmentId)}`,
@@ -116,7 +146,7 @@ export function decide(
       departmentSource: 'triage',
       operatorId: null,
       routing: null,
-    };
+    });
   }
 
   const departmentHead = heads.department;
@@ -127,14 +157,20 @@ export function decide(
   const departmentWhy = useHead
     ? `department head ${departmentName} at ${pct(departmentHead.confidence)} ≥ ${pct(t.department)}`
     : `${departmentName}, the default of category ${category.name}` + (departmentHead ? ` (department head ${pct(departmentHead.confidence)} < ${pct(t.department)})` : '');
-  const routing = chooseOperator(operators, departmentId, ticket.language);
+  return assessment(null, departmentId, useHead ? 'model' : 'category_default', `category ${category.name} at ${pct(confidence)}; ${departmentWhy}`);
+}
+
+/** The rest of `decide`: the least-loaded operator of the department, or its queue. */
+export function route(assessment: Assessment, operators: OperatorLoad[]): DecisionRecord {
+  if (assessment.final) return assessment.final;
+  const routing = chooseOperator(operators, assessment.departmentId, assessment.ticket.language);
   const decision: Decision = routing.operatorId ? 'routed' : 'queued';
   return {
-    ...base,
+    ...assessment.base,
     decision,
-    reason: `category ${category.name} at ${pct(confidence)}; ${departmentWhy}; ${routing.reason}`,
-    departmentId,
-    departmentSource: useHead ? 'model' : 'category_default',
+    reason: `${assessment.why}; ${routing.reason}`,
+    departmentId: assessment.departmentId,
+    departmentSource: assessment.departmentSource,
     operatorId: routing.operatorId,
     routing: { candidates: routing.candidates, reason: routing.reason },
   };

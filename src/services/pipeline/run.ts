@@ -7,7 +7,7 @@ import { trackTickets } from '../stats/contributions.ts';
 import { DailyAccumulator } from '../stats/daily.ts';
 import type { TicketClassifier } from './classifier.ts';
 import type { PipelineConfig } from './config.ts';
-import { decide, type DecisionRecord, type ReferenceData } from './decide.ts';
+import { assess, route, type DecisionRecord, type ReferenceData } from './decide.ts';
 import { loadReferenceData } from './reference.ts';
 import { recordAssignment, type OperatorLoad } from './router.ts';
 
@@ -89,7 +89,8 @@ export async function runPipeline(em: EntityManager, classifier: TicketClassifie
   };
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   for (;;) {
-    const size = Math.min(options.batchSize, limit - summary.processed);
+    // A dry run is one pass, rolled back: all of `limit` in it (one batch's worth without a limit).
+    const size = options.dryRun && options.limit !== undefined ? options.limit : Math.min(options.batchSize, limit - summary.processed);
     if (size <= 0) break;
     let decided: DecidedTicket[] = [];
     try {
@@ -137,20 +138,19 @@ async function processBatch(
 
   const texts = claimed.map((t) => `${t.subject}\n${t.body}`);
   const heads = classifier.classify(texts);
+  // Everything that does not depend on operator loads is decided before the operators are
+  // locked: other processes wait on that lock only for the routing and the writes.
+  const languages = claimed.map((ticket, i) => ticket.language ?? detectedLanguage(texts[i]!));
+  const assessments = claimed.map((ticket, i) => assess({ id: ticket.id, text: texts[i]!, language: languages[i] ?? null }, heads[i] ?? {}, reference, config));
   const operators = await lockOperators(db);
   const now = new Date();
   // Daily statistics: what these tickets contribute after the batch minus before (nothing, unless
   // a ticket was decided before and set back to new), added in this transaction.
   const tracked = await trackTickets(db, config.timeZone, claimed.map((t) => t.id));
-  const records: DecisionRecord[] = [];
-  const languages: (Language | null)[] = [];
-
-  claimed.forEach((ticket, i) => {
-    const language = ticket.language ?? detectedLanguage(texts[i]!);
-    languages.push(language);
-    const record = decide({ id: ticket.id, text: texts[i]!, language }, heads[i] ?? {}, reference, operators, config);
+  const records: DecisionRecord[] = assessments.map((assessment) => {
+    const record = route(assessment, operators);
     if (record.operatorId) recordAssignment(operators, record.operatorId, now.getTime());
-    records.push(record);
+    return record;
   });
 
   const ticketsUpdate = {
@@ -310,7 +310,7 @@ function findTemplate(reference: ReferenceData, id: string) {
 /**
  * Active operators with their current open load, locked FOR UPDATE so that two processes
  * routing at once cannot both give the last free slot away: the second waits for the first
- * batch to commit, then sees its assignments.
+ * batch to commit, then sees its assignments. The lock also keeps two batches' writes apart.
  */
 async function lockOperators(db: Kysely<any>): Promise<OperatorLoad[]> {
   const operators = (
@@ -318,7 +318,12 @@ async function lockOperators(db: Kysely<any>): Promise<OperatorLoad[]> {
       select id, name, department_id, languages::text[] as languages, capacity
       from operators where active order by id for update`.execute(db)
   ).rows;
-  if (operators.length === 0) return [];
+  if (operators.length === 0) {
+    // Nothing to lock, but the batches' writes must still not interleave: they update the same
+    // template counters and daily_stats rows in different orders, which deadlocks two processes.
+    await sql`select pg_advisory_xact_lock(hashtext('helpdesk pipeline'))`.execute(db);
+    return [];
+  }
   const loads = (
     await sql<{ operator_id: string; open: number; last: Date | null }>`
       select operator_id, count(*)::int as open, max(updated_at) as last
