@@ -90,7 +90,9 @@ const STATE = `
     (select count(*) from ticket_messages m join tickets t on t.id = m.ticket_id
        where t.status <> 'auto_resolved' or not exists (select 1 from ai_predictions p where p.ticket_id = t.id and p.decision = 'auto_resolved'))::int as "orphanMessages",
     (select coalesce(sum(times_used), 0) from ai_auto_responses)::int as "templateUses",
-    (select coalesce(sum(tickets_created), 0) from daily_stats where department_id is null)::int as "statsCreated",
+    -- The imported, already handled history counts too: only what the pipeline decided is compared.
+    ((select coalesce(sum(tickets_created), 0) from daily_stats where department_id is null)
+      - (select count(*) from tickets t where t.status <> 'new' and not exists (select 1 from ai_predictions p where p.ticket_id = t.id)))::int as "statsCreated",
     (select coalesce(sum(auto_resolved + escalated + routed + queued), 0) from daily_stats where department_id is null)::int as "statsDecisions",
     (select count(*) from (select o.id from operators o join tickets t on t.operator_id = o.id and t.status in ('new', 'in_work', 'waiting')
        group by o.id having count(*) > max(o.capacity)) x)::int as "overCapacity"`;
