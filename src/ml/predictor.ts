@@ -68,7 +68,7 @@ export class Predictor {
   private readonly codes: Uint8Array;
   private readonly weights: Float32Array;
   /** width × 256: the weight of each code for each score. */
-  private readonly decode: Float64Array;
+  private readonly decode: Float32Array;
   private readonly bias: Float64Array;
   private readonly scores: Float64Array;
 
@@ -119,7 +119,7 @@ export class Predictor {
       this.idf[id] = idf[buckets[id]!]!;
     }
 
-    this.decode = new Float64Array(width * 256);
+    this.decode = new Float32Array(width * 256);
     let quantised = this.heads.length > 0;
     for (const { head, offset, k } of this.heads) {
       if (!head.codes) {
@@ -288,28 +288,72 @@ export class Predictor {
     this.nOut = n;
   }
 
-  /** Bias + Σ value × weight over the feature ids in outIds / outValues. */
+  /**
+   * Bias + Σ value × weight over the feature ids in outIds / outValues, added in the order of the
+   * features for each score. Four scores at a time in local variables (registers) over all the
+   * features with a row; the first pass brings the rows into cache for the others.
+   */
   private scoreOut(): Float64Array {
-    const { scores, width, rows, outIds, outValues } = this;
-    scores.set(this.bias);
-    const n = this.nOut;
-    if (this.quantised) {
-      const { codes, decode } = this;
-      for (let j = 0; j < n; j++) {
-        const id = outIds[j]!;
-        if (id >= rows) continue;
-        const v = outValues[j]!;
-        const base = id * width;
-        for (let k = 0; k < width; k++) scores[k] = scores[k]! + v * decode[(k << 8) | codes[base + k]!]!;
+    const { scores, width, rows, outIds, outValues, bias } = this;
+    const { codes, decode } = this;
+    const quantised = this.quantised;
+    // the features with a row, and where their rows start
+    let n = 0;
+    for (let j = 0; j < this.nOut; j++) {
+      const id = outIds[j]!;
+      if (id >= rows) continue;
+      const b = id * width;
+
+      outIds[n] = b;
+      outValues[n] = outValues[j]!;
+      n++;
+    }
+    const base = outIds;
+    if (quantised) {
+      let k = 0;
+      for (; k + 8 <= width; k += 8) {
+        let s0 = bias[k]!;
+        let s1 = bias[k + 1]!;
+        let s2 = bias[k + 2]!;
+        let s3 = bias[k + 3]!;
+        let s4 = bias[k + 4]!;
+        let s5 = bias[k + 5]!;
+        let s6 = bias[k + 6]!;
+        let s7 = bias[k + 7]!;
+        const d = k << 8;
+        for (let j = 0; j < n; j++) {
+          const v = outValues[j]!;
+          const b = base[j]! + k;
+          s0 = s0 + v * decode[d | codes[b]!]!;
+          s1 = s1 + v * decode[(d + 256) | codes[b + 1]!]!;
+          s2 = s2 + v * decode[(d + 512) | codes[b + 2]!]!;
+          s3 = s3 + v * decode[(d + 768) | codes[b + 3]!]!;
+          s4 = s4 + v * decode[(d + 1024) | codes[b + 4]!]!;
+          s5 = s5 + v * decode[(d + 1280) | codes[b + 5]!]!;
+          s6 = s6 + v * decode[(d + 1536) | codes[b + 6]!]!;
+          s7 = s7 + v * decode[(d + 1792) | codes[b + 7]!]!;
+        }
+        scores[k] = s0;
+        scores[k + 1] = s1;
+        scores[k + 2] = s2;
+        scores[k + 3] = s3;
+        scores[k + 4] = s4;
+        scores[k + 5] = s5;
+        scores[k + 6] = s6;
+        scores[k + 7] = s7;
+      }
+      for (; k < width; k++) {
+        let s0 = bias[k]!;
+        const d = k << 8;
+        for (let j = 0; j < n; j++) s0 = s0 + outValues[j]! * decode[d | codes[base[j]! + k]!]!;
+        scores[k] = s0;
       }
     } else {
       const weights = this.weights;
-      for (let j = 0; j < n; j++) {
-        const id = outIds[j]!;
-        if (id >= rows) continue;
-        const v = outValues[j]!;
-        const base = id * width;
-        for (let k = 0; k < width; k++) scores[k] = scores[k]! + v * weights[base + k]!;
+      for (let k = 0; k < width; k++) {
+        let s0 = bias[k]!;
+        for (let j = 0; j < n; j++) s0 = s0 + outValues[j]! * weights[base[j]! + k]!;
+        scores[k] = s0;
       }
     }
     return scores;
