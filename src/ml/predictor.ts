@@ -290,8 +290,8 @@ export class Predictor {
 
   /**
    * Bias + Σ value × weight over the feature ids in outIds / outValues, added in the order of the
-   * features for each score. Four scores at a time in local variables (registers) over all the
-   * features with a row; the first pass brings the rows into cache for the others.
+   * features for each score. Eight (then four, then one) scores at a time in local variables
+   * (registers) over all the features with a row; the first pass brings the rows into cache.
    */
   private scoreOut(): Float64Array {
     const { scores, width, rows, outIds, outValues, bias } = this;
@@ -341,6 +341,25 @@ export class Predictor {
         scores[k + 5] = s5;
         scores[k + 6] = s6;
         scores[k + 7] = s7;
+      }
+      for (; k + 4 <= width; k += 4) {
+        let s0 = bias[k]!;
+        let s1 = bias[k + 1]!;
+        let s2 = bias[k + 2]!;
+        let s3 = bias[k + 3]!;
+        const d = k << 8;
+        for (let j = 0; j < n; j++) {
+          const v = outValues[j]!;
+          const b = base[j]! + k;
+          s0 = s0 + v * decode[d | codes[b]!]!;
+          s1 = s1 + v * decode[(d + 256) | codes[b + 1]!]!;
+          s2 = s2 + v * decode[(d + 512) | codes[b + 2]!]!;
+          s3 = s3 + v * decode[(d + 768) | codes[b + 3]!]!;
+        }
+        scores[k] = s0;
+        scores[k + 1] = s1;
+        scores[k + 2] = s2;
+        scores[k + 3] = s3;
       }
       for (; k < width; k++) {
         let s0 = bias[k]!;
