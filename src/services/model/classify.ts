@@ -11,11 +11,11 @@ export type HeadPredictions = Partial<Record<HeadName, Prediction>>;
 export const TOP_N = 3;
 
 /**
- * All heads compiled into one `Predictor` (src/ml/predictor.ts): a text is vectorised once and
- * scored by every head in one pass over one fused, feature-major weight table, so four heads cost
- * little more than one. Scores are bit-identical to `decisionScores` per head on the vector of
+ * All heads compiled into one `Predictor` (src/ml/predictor.ts), once per loaded model: a text is
+ * vectorised once and scored by every head in one pass over one fused, feature-major table of
+ * 8-bit codes. Scores are bit-identical to `decisionScores` per head on the vector of
  * `transformPrepared`: the same products are added in the same order, and a head without a row
- * for a feature adds 0.
+ * for a feature adds 0 (tests/unit/model/classify-fast-path.test.ts).
  */
 interface Fused {
   heads: { name: HeadName; head: TrainedHead; offset: number; k: number }[];
