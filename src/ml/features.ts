@@ -180,7 +180,27 @@ class CountTable {
   }
 }
 
-const table = new CountTable();
+let table = new CountTable();
+
+// Known quirk, kept on purpose: `addWord`/`addChar` read `this.wc`/`this.cc` before `slotOf`, so
+// when inserting a bucket makes the table grow, that one count goes to the discarded arrays and
+// is lost. The table is shared and never shrinks, so this happens to a text only when it has more
+// distinct buckets than any text before it in the process (more than 2048, 4096, ...). Stored
+// models were trained on these vectors and predictions must not change, so it is not fixed here;
+// `Predictor` (predictor.ts) hands such texts to this code (see `countTableRoom`).
+
+/**
+ * How many distinct buckets a text can have without the shared count table growing (and so
+ * without the quirk above): a text with at most this many vectorises as if the table were big.
+ */
+export function countTableRoom(): number {
+  return table.cap >>> 1;
+}
+
+/** Back to the initial table size, as in a fresh process (for tests of the quirk above). */
+export function resetCountTable(): void {
+  table = new CountTable();
+}
 
 /** Hash the features of an already prepared text into the shared table (reset first). */
 function fillTable(prepared: string, config: VectorizerConfig): void {
@@ -192,20 +212,14 @@ function fillTable(prepared: string, config: VectorizerConfig): void {
   // word n-grams (tokens of length >= 2, like scikit-learn's default token pattern)
   let prev = -1;
   const maxN = config.wordNgramMax;
-  const wseed = (SEED_WORD ^ seed) | 0;
   for (const t of tokens) {
     if (t.length < 2) {
       prev = -1;
       continue;
     }
-    let h = wseed;
-    for (let i = 0; i < t.length; i++) {
-      h ^= t.charCodeAt(i);
-      h = Math.imul(h, FNV_PRIME);
-    }
-    const hw = fmix32(h);
+    const hw = wordHash(t, seed);
     table.addWord(hw & mask);
-    if (maxN >= 2 && prev !== -1) table.addWord(fmix32(Math.imul(prev, 0x9e3779b1) ^ hw ^ 0x5bd1e995) & mask);
+    if (maxN >= 2 && prev !== -1) table.addWord(bigramHash(prev, hw) & mask);
     prev = hw;
   }
 
@@ -237,8 +251,27 @@ function charCacheFor(config: VectorizerConfig): Map<string, Int32Array> {
 }
 
 let charScratch = new Int32Array(256);
-/** Buckets of the char_wb n-grams of one token (" token " padded), in generation order. */
-function charBuckets(t: string, config: VectorizerConfig, mask: number): Int32Array {
+/** Hash of a word token (before masking to the bucket count); `seed` = the config's hashSeed. */
+export function wordHash(t: string, seed: number): number {
+  let h = (SEED_WORD ^ seed) | 0;
+  for (let i = 0; i < t.length; i++) {
+    h ^= t.charCodeAt(i);
+    h = Math.imul(h, FNV_PRIME);
+  }
+  return fmix32(h);
+}
+
+/** Hash of a word bigram from the hashes of its two words (before masking). */
+export function bigramHash(prev: number, hw: number): number {
+  return fmix32(Math.imul(prev, 0x9e3779b1) ^ hw ^ 0x5bd1e995);
+}
+
+/**
+ * Buckets of the char_wb n-grams of one token (" token " padded), in generation order. The FNV
+ * state of each start position is extended one char at a time, so all n-grams from one start
+ * cost one step each and no substring is built.
+ */
+export function charBuckets(t: string, config: VectorizerConfig, mask: number): Int32Array {
   const minC = config.charNgramMin;
   const maxC = config.charNgramMax;
   const cseed = (SEED_CHAR ^ config.hashSeed) | 0;
@@ -303,21 +336,32 @@ let scratchI = new Int32Array(4096);
 
 /**
  * Core weighting: TF-IDF per block, block L2 norms, block weighting, final L2 norm.
- * Reads n entries (bucket, word count, char count); order is preserved.
+ * Reads n entries (key, word count, char count), where `idf[key]` is the key's IDF (a bucket's,
+ * or a feature id's when the caller has renumbered the buckets); entries with IDF 0 are dropped,
+ * the order of the others is kept. Writes the kept keys and their float32 values to `outKeys` /
+ * `outValues` (each at least n long) and returns how many there are. The one implementation of
+ * the arithmetic: every vectoriser path calls it, so their values are bit-identical.
  */
-function weighRaw(vec: Vectorizer, n: number, bIdx: Int32Array, wCnt: Int32Array, cCnt: Int32Array): SparseVector {
+export function weighInto(
+  idf: Float32Array,
+  config: VectorizerConfig,
+  n: number,
+  keys: Int32Array,
+  wCnt: Int32Array,
+  cCnt: Int32Array,
+  outKeys: Int32Array,
+  outValues: Float32Array,
+): number {
   if (scratchW.length < n) {
     scratchW = new Float64Array(n * 2);
     scratchC = new Float64Array(n * 2);
-    scratchI = new Int32Array(n * 2);
   }
-  const idf = vec.idf;
-  const sub = vec.config.sublinearTf;
+  const sub = config.sublinearTf;
   let m = 0;
   let nw = 0;
   let nc = 0;
   for (let i = 0; i < n; i++) {
-    const b = bIdx[i]!;
+    const b = keys[i]!;
     const w = idf[b]!;
     if (w === 0) continue;
     const a = wCnt[i]!;
@@ -326,12 +370,12 @@ function weighRaw(vec: Vectorizer, n: number, bIdx: Int32Array, wCnt: Int32Array
     const vc = c > 0 ? tf(c, sub) * w : 0;
     nw += vw * vw;
     nc += vc * vc;
-    scratchI[m] = b;
+    outKeys[m] = b;
     scratchW[m] = vw;
     scratchC[m] = vc;
     m++;
   }
-  const sa = nw > 0 ? vec.config.wordWeight / Math.sqrt(nw) : 0;
+  const sa = nw > 0 ? config.wordWeight / Math.sqrt(nw) : 0;
   const sb = nc > 0 ? 1 / Math.sqrt(nc) : 0;
   let norm2 = 0;
   for (let i = 0; i < m; i++) {
@@ -340,10 +384,20 @@ function weighRaw(vec: Vectorizer, n: number, bIdx: Int32Array, wCnt: Int32Array
     norm2 += v * v;
   }
   const s = norm2 > 0 ? 1 / Math.sqrt(norm2) : 0;
-  const indices = scratchI.slice(0, m);
-  const values = new Float32Array(m);
-  for (let i = 0; i < m; i++) values[i] = scratchW[i]! * s;
-  return { indices, values };
+  for (let i = 0; i < m; i++) outValues[i] = scratchW[i]! * s;
+  return m;
+}
+
+let scratchV = new Float32Array(4096);
+
+/** `weighInto` into fresh arrays. */
+function weighRaw(vec: Vectorizer, n: number, bIdx: Int32Array, wCnt: Int32Array, cCnt: Int32Array): SparseVector {
+  if (scratchI.length < n) {
+    scratchI = new Int32Array(n * 2);
+    scratchV = new Float32Array(n * 2);
+  }
+  const m = weighInto(vec.idf, vec.config, n, bIdx, wCnt, cCnt, scratchI, scratchV);
+  return { indices: scratchI.slice(0, m), values: scratchV.slice(0, m) };
 }
 
 /** Turn raw counts into the final L2-normalised TF-IDF vector. */

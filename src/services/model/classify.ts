@@ -1,6 +1,7 @@
-import { vectorize } from '../../ml/classifier.ts';
 import type { Prediction, TrainedHead } from '../../ml/classifier.ts';
 import type { SparseVector } from '../../ml/features.ts';
+import { Predictor } from '../../ml/predictor.ts';
+import { prepareText } from '../../ml/text.ts';
 import { HEADS, type HeadName } from '../classification/derive.ts';
 import type { TicketClassifier } from '../pipeline/classifier.ts';
 import type { LoadedModel } from './registry.ts';
@@ -10,22 +11,16 @@ export type HeadPredictions = Partial<Record<HeadName, Prediction>>;
 export const TOP_N = 3;
 
 /**
- * All heads' weights fused into one table: one bucket -> row lookup and one row of
- * (sum of the heads' label counts) weights per feature, instead of one lookup and one row per
- * head. Scoring is memory-bound (random access into tables of several MB), so this makes four
- * heads cost about as much as one. Scores are bit-identical to `decisionScores` per head: the
- * same products are added in the same order, and a head without a row for a bucket adds 0.
+ * All heads compiled into one `Predictor` (src/ml/predictor.ts), once per loaded model: a text is
+ * vectorised once and scored by every head in one pass over one fused, feature-major table of
+ * 8-bit codes. Scores are bit-identical to `decisionScores` per head on the vector of
+ * `transformPrepared`: the same products are added in the same order, and a head without a row
+ * for a feature adds 0 (tests/unit/model/classify-fast-path.test.ts).
  */
 interface Fused {
   heads: { name: HeadName; head: TrainedHead; offset: number; k: number }[];
-  /** bucket -> fused row, or -1. */
-  rowOf: Int32Array;
-  /** rows × width, row-major. */
-  weights: Float32Array;
-  bias: Float64Array;
-  width: number;
-  /** Scratch: scores and probabilities of every head, reused for each text. */
-  scores: Float64Array;
+  predictor: Predictor;
+  /** Scratch: probabilities of every head, reused for each text. */
   probs: Float64Array;
 }
 
@@ -34,37 +29,10 @@ const fusedOf = new WeakMap<LoadedModel, Fused>();
 function fuse(model: LoadedModel): Fused {
   let f = fusedOf.get(model);
   if (f) return f;
-  const heads: Fused['heads'] = [];
-  let width = 0;
-  for (const name of HEADS) {
-    const head = model.heads[name];
-    if (!head) continue;
-    heads.push({ name, head, offset: width, k: head.labels.length });
-    width += head.labels.length;
-  }
-  const dim = 1 << model.vectorizer.config.bits;
-  const rowOf = new Int32Array(dim).fill(-1);
-  let rows = 0;
-  for (let b = 0; b < dim; b++) {
-    for (const h of heads) {
-      if (h.head.rowOf[b]! >= 0) {
-        rowOf[b] = rows++;
-        break;
-      }
-    }
-  }
-  const weights = new Float32Array(rows * width);
-  const bias = new Float64Array(width);
-  for (const { head, offset, k } of heads) {
-    for (let j = 0; j < k; j++) bias[offset + j] = head.bias[j]!;
-    for (let b = 0; b < dim; b++) {
-      const r = head.rowOf[b]!;
-      if (r < 0) continue;
-      const base = rowOf[b]! * width + offset;
-      for (let j = 0; j < k; j++) weights[base + j] = head.weights[r * k + j]!;
-    }
-  }
-  f = { heads, rowOf, weights, bias, width, scores: new Float64Array(width), probs: new Float64Array(width) };
+  const named = HEADS.filter((name) => model.heads[name]).map((name) => ({ name, head: model.heads[name]! }));
+  const predictor = new Predictor(model.vectorizer, named);
+  const heads = predictor.heads.map((h) => ({ ...h, name: h.name as HeadName }));
+  f = { heads, predictor, probs: new Float64Array(predictor.width) };
   fusedOf.set(model, f);
   return f;
 }
@@ -96,34 +64,29 @@ function topLabels(head: TrainedHead, s: Float64Array, p: Float64Array, offset: 
   return { label: top[0]!.label, confidence: top[0]!.p, top };
 }
 
-/** Every head's prediction for an already computed feature vector (one pass over its features). */
-export function classifyVector(model: LoadedModel, x: SparseVector, topN = TOP_N): HeadPredictions {
-  const f = fuse(model);
-  const { rowOf, weights, width, scores } = f;
-  scores.set(f.bias);
-  const idx = x.indices;
-  const val = x.values;
-  for (let j = 0; j < idx.length; j++) {
-    const r = rowOf[idx[j]!]!;
-    if (r < 0) continue;
-    const v = val[j]!;
-    const base = r * width;
-    for (let k = 0; k < width; k++) scores[k] = scores[k]! + v * weights[base + k]!;
-  }
+function predictions(f: Fused, scores: Float64Array, topN: number): HeadPredictions {
   const out: HeadPredictions = {};
   for (const h of f.heads) out[h.name] = topLabels(h.head, scores, f.probs, h.offset, h.k, topN);
   return out;
 }
 
+/** Every head's prediction for an already computed feature vector (one pass over its features). */
+export function classifyVector(model: LoadedModel, x: SparseVector, topN = TOP_N): HeadPredictions {
+  const f = fuse(model);
+  return predictions(f, f.predictor.scoreVector(x.indices, x.values), topN);
+}
+
 /** Vectorises each text once and scores it with every head of the model. */
 export function classifyTexts(model: LoadedModel, texts: readonly string[], topN = TOP_N): HeadPredictions[] {
+  const f = fuse(model);
   const out = new Array<HeadPredictions>(texts.length);
-  for (let i = 0; i < texts.length; i++) out[i] = classifyVector(model, vectorize(model.vectorizer, texts[i]!), topN);
+  for (let i = 0; i < texts.length; i++) out[i] = predictions(f, f.predictor.scorePrepared(prepareText(texts[i]!)), topN);
   return out;
 }
 
 export function classifyText(model: LoadedModel, text: string, topN = TOP_N): HeadPredictions {
-  return classifyVector(model, vectorize(model.vectorizer, text), topN);
+  const f = fuse(model);
+  return predictions(f, f.predictor.scorePrepared(prepareText(text)), topN);
 }
 
 /**
