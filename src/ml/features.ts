@@ -162,11 +162,14 @@ class CountTable {
       slot = (slot + 1) & mask;
     }
   }
+  // slotOf may grow the table (new arrays), so the array is read only after it returns.
   addWord(b: number): void {
-    this.wc[this.slotOf(b)]!++;
+    const slot = this.slotOf(b);
+    this.wc[slot]!++;
   }
   addChar(b: number): void {
-    this.cc[this.slotOf(b)]!++;
+    const slot = this.slotOf(b);
+    this.cc[slot]!++;
   }
   reset(): void {
     const { keys, wc, cc, order } = this;
@@ -182,12 +185,10 @@ class CountTable {
 
 let table = new CountTable();
 
-// Known quirk, kept on purpose: `addWord`/`addChar` read `this.wc`/`this.cc` before `slotOf`, so
-// when inserting a bucket makes the table grow, that one count goes to the discarded arrays and
-// is lost. The table is shared and never shrinks, so this happens to a text only when it has more
-// distinct buckets than any text before it in the process (more than 2048, 4096, ...). Stored
-// models were trained on these vectors and predictions must not change, so it is not fixed here;
-// `Predictor` (predictor.ts) hands such texts to this code (see `countTableRoom`).
+// Until 2026-11-25 `addWord`/`addChar` read the count array before `slotOf` could grow the
+// table, so a text with more distinct buckets than any before it in the process lost one count:
+// vectors of long texts depended on what the process had seen. Fixed; `Predictor` still hands
+// texts larger than the table to this code (see `countTableRoom`).
 
 /**
  * How many distinct buckets a text can have without the shared count table growing (and so
