@@ -13,7 +13,8 @@ export interface SqlRunner {
  * Puts every ticket the pipeline decided back to `new` as the importer left it (no category,
  * priority, issue type, department, operator, SLA or response times; the language the importer
  * detected stays), deletes the predictions and the automatic answers, zeroes the template use
- * counts and empties daily_stats (only the pipeline writes it). One transaction.
+ * counts. One transaction. daily_stats also holds what imports added, so it is not emptied here:
+ * run `helpdesk stats rebuild` afterwards, which recomputes it from the tickets.
  */
 export async function undoPipeline(db: SqlRunner): Promise<void> {
   await db.query(`
@@ -24,6 +25,5 @@ export async function undoPipeline(db: SqlRunner): Promise<void> {
       from ai_predictions p where p.ticket_id = t.id;
     delete from ai_predictions;
     update ai_auto_responses set times_used = 0;
-    delete from daily_stats;
     commit;`);
 }

@@ -171,6 +171,7 @@ async function main(): Promise<void> {
   log(`one process: ${one.seconds.toFixed(2)} s (${summary!.seconds.toFixed(2)} s in the run, ${summary!.batches} batches), ${JSON.stringify(summary!.decisions)}`);
 
   await undoPipeline(db);
+  helpdesk(['stats', 'rebuild']);
   await db.query('vacuum analyze');
   const fresh = (await db.query<{ n: number }>(`select count(*)::int as n from tickets where status = 'new'`)).rows[0]!.n;
   if (fresh !== tickets) throw new Error(`after the reset ${fresh} new tickets, expected ${tickets}`);

@@ -50,6 +50,12 @@ afterAll(async () => {
 });
 
 /** Runs queries on the test database with a connection of its own, closed afterwards. */
+/** daily_stats after an undo: recomputed from the tickets, as `helpdesk stats rebuild` does. */
+async function rebuildStats(): Promise<void> {
+  const result = await runCli(['stats', 'rebuild'], { database });
+  expect(result.code).toBe(0);
+}
+
 async function inspect<T>(work: (query: <R>(text: string) => Promise<R[]>) => Promise<T>): Promise<T> {
   const db = await openDatabase({ target: resolveTarget({ env }), command: 'test', create: false });
   try {
@@ -187,6 +193,7 @@ describe.runIf(process.env.DATABASE_URL)('two pipeline run processes at once on 
       await client.connect();
       try {
         await undoPipeline(client);
+        await rebuildStats();
       } finally {
         await client.end();
       }
@@ -218,6 +225,7 @@ describe.runIf(process.env.DATABASE_URL)('two pipeline run processes at once on 
     await client.connect();
     try {
       await undoPipeline(client);
+        await rebuildStats();
       await client.query('update operators set active = false');
       // With no operator rows to lock, a batch takes the pipeline's advisory lock before writing:
       // held here, the first batch waits for it and commits nothing.
@@ -237,6 +245,7 @@ describe.runIf(process.env.DATABASE_URL)('two pipeline run processes at once on 
 
       // Two processes at once: no deadlock, the work shared.
       await undoPipeline(client);
+        await rebuildStats();
     } finally {
       await client.end();
     }
