@@ -142,11 +142,12 @@ async function processBatch(
   // locked: other processes wait on that lock only for the routing and the writes.
   const languages = claimed.map((ticket, i) => ticket.language ?? detectedLanguage(texts[i]!));
   const assessments = claimed.map((ticket, i) => assess({ id: ticket.id, text: texts[i]!, language: languages[i] ?? null }, heads[i] ?? {}, reference, config));
+  // Daily statistics: what these tickets contribute after the batch minus before (nothing, unless
+  // a ticket was decided before and set back to new), added in this transaction. The "before"
+  // needs only the claimed tickets, so it is read before the operators are locked.
+  const tracked = await trackTickets(db, config.timeZone, claimed.map((t) => t.id));
   const operators = await lockOperators(db);
   const now = new Date();
-  // Daily statistics: what these tickets contribute after the batch minus before (nothing, unless
-  // a ticket was decided before and set back to new), added in this transaction.
-  const tracked = await trackTickets(db, config.timeZone, claimed.map((t) => t.id));
   const records: DecisionRecord[] = assessments.map((assessment) => {
     const record = route(assessment, operators);
     if (record.operatorId) recordAssignment(operators, record.operatorId, now.getTime());
