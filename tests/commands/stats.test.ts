@@ -3,8 +3,6 @@ import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ticket, User } from '../../src/entities/index.ts';
-import { predictVector, trainHeads, vectorize } from '../../src/ml/classifier.ts';
-import type { TicketClassifier } from '../../src/services/pipeline/classifier.ts';
 import { DEFAULT_PIPELINE_CONFIG } from '../../src/services/pipeline/config.ts';
 import { runPipeline } from '../../src/services/pipeline/run.ts';
 import { loadReferenceFixtures } from '../../src/services/reference/fixtures.ts';
@@ -13,7 +11,7 @@ import { dayIn } from '../../src/services/stats/daily.ts';
 import { updateTicket } from '../../src/services/tickets/tickets.ts';
 import { runCli } from '../support/cli.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { readFixtureTickets } from '../support/fixture-tickets.ts';
+import { fixtureClassifier, readFixtureTickets } from '../support/fixture-tickets.ts';
 
 const TZ = DEFAULT_PIPELINE_CONFIG.timeZone;
 const day = dayIn(TZ);
@@ -21,20 +19,6 @@ let database: TestDatabase;
 let firstDay: string;
 let lastDay: string;
 
-function fixtureClassifier(): TicketClassifier {
-  const history = readFixtureTickets('history');
-  const texts = history.map((t) => `${t.subject}\n${t.body}`);
-  const { vectorizer, heads } = trainHeads(texts, { category: history.map((t) => t.category), department: history.map((t) => t.department) }, { seed: 7, holdout: 0.2 });
-  return {
-    modelId: null,
-    modelName: 'fixture-model',
-    classify: (batch) =>
-      batch.map((text) => {
-        const x = vectorize(vectorizer, text);
-        return Object.fromEntries(Object.entries(heads).map(([name, head]) => [name, predictVector(head.model, x)]));
-      }),
-  };
-}
 
 /** A small seeded generator, so every run builds the same history. */
 function random(seed: number): () => number {

@@ -2,32 +2,15 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ticket, User } from '../../src/entities/index.ts';
-import { trainHeads, predictVector, vectorize } from '../../src/ml/classifier.ts';
 import { DEFAULT_PIPELINE_CONFIG } from '../../src/services/pipeline/config.ts';
-import type { TicketClassifier } from '../../src/services/pipeline/classifier.ts';
 import { runPipeline } from '../../src/services/pipeline/run.ts';
 import { loadReferenceFixtures } from '../../src/services/reference/fixtures.ts';
 import { seedReferenceData } from '../../src/services/reference/seed.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { readFixtureTickets } from '../support/fixture-tickets.ts';
+import { fixtureClassifier, readFixtureTickets } from '../support/fixture-tickets.ts';
 
 let database: TestDatabase;
 
-/** A real classifier trained on the labelled fixture history (category and department heads). */
-function fixtureClassifier(): TicketClassifier {
-  const history = readFixtureTickets('history');
-  const texts = history.map((t) => `${t.subject}\n${t.body}`);
-  const { vectorizer, heads } = trainHeads(texts, { category: history.map((t) => t.category), department: history.map((t) => t.department) }, { seed: 7, holdout: 0.2 });
-  return {
-    modelId: null,
-    modelName: 'fixture-model',
-    classify: (batch) =>
-      batch.map((text) => {
-        const x = vectorize(vectorizer, text);
-        return Object.fromEntries(Object.entries(heads).map(([name, head]) => [name, predictVector(head.model, x)]));
-      }),
-  };
-}
 
 beforeAll(async () => {
   database = await createTestDatabase();

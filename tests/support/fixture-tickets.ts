@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { predictVector, trainHeads, vectorize } from '../../src/ml/classifier.ts';
+import type { TicketClassifier } from '../../src/services/pipeline/classifier.ts';
 
 export interface FixtureTicket {
   external_id: string;
@@ -23,4 +25,20 @@ export function readFixtureTickets(name: 'history' | 'incoming'): FixtureTicket[
     .split('\n')
     .filter((line) => line.trim())
     .map((line) => JSON.parse(line) as FixtureTicket);
+}
+
+/** A real classifier trained on the labelled fixture history (category and department heads). */
+export function fixtureClassifier(): TicketClassifier {
+  const history = readFixtureTickets('history');
+  const texts = history.map((t) => `${t.subject}\n${t.body}`);
+  const { vectorizer, heads } = trainHeads(texts, { category: history.map((t) => t.category), department: history.map((t) => t.department) }, { seed: 7, holdout: 0.2 });
+  return {
+    modelId: null,
+    modelName: 'fixture-model',
+    classify: (batch) =>
+      batch.map((text) => {
+        const x = vectorize(vectorizer, text);
+        return Object.fromEntries(Object.entries(heads).map(([name, head]) => [name, predictVector(head.model, x)]));
+      }),
+  };
 }
