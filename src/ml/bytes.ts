@@ -54,6 +54,10 @@ export class ByteReader {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.fail = fail;
   }
+  /** The error this reader reports corrupt input with. */
+  failure(message: string): Error {
+    return this.fail(message);
+  }
   private need(n: number): void {
     if (this.pos + n > this.buf.length) throw this.fail('model artifact truncated');
   }

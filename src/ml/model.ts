@@ -43,12 +43,45 @@ export interface SerializeOptions {
   compress?: boolean;
 }
 
+/** Buckets with a non-zero IDF, in order: the only ones an artifact stores. */
+export function usedBuckets(idf: Float32Array): number[] {
+  const used: number[] = [];
+  for (let b = 0; b < idf.length; b++) if (idf[b] !== 0) used.push(b);
+  return used;
+}
+
+/** The vectorizer's IDF table: bucket numbers as varint deltas, then each IDF as u16 (1/1024 steps). */
+export function writeIdf(w: ByteWriter, idf: Float32Array, used: readonly number[]): void {
+  let prev = 0;
+  for (const b of used) {
+    w.varint(b - prev);
+    prev = b;
+  }
+  for (const b of used) {
+    const q = Math.round(idf[b]! * 1024);
+    if (q < 1 || q > 0xffff) throw new Error(`IDF ${idf[b]} out of the u16 range`);
+    w.u16(q);
+  }
+}
+
+export function readIdf(r: ByteReader, nUsed: number, dim: number): { used: Int32Array; idf: Float32Array } {
+  const used = new Int32Array(nUsed);
+  let prev = 0;
+  for (let i = 0; i < nUsed; i++) {
+    prev += r.varint();
+    if (prev >= dim) throw r.failure('bucket out of range in model artifact');
+    used[i] = prev;
+  }
+  const idf = new Float32Array(dim);
+  for (let i = 0; i < nUsed; i++) idf[used[i]!] = r.u16() / 1024;
+  return { used, idf };
+}
+
 export function serializeModel(model: TrainedHead, opts: SerializeOptions = {}): Uint8Array {
   const compress = opts.compress ?? true;
   const K = model.labels.length;
   const idf = model.vectorizer.idf;
-  const used: number[] = [];
-  for (let b = 0; b < idf.length; b++) if (idf[b] !== 0) used.push(b);
+  const used = usedBuckets(idf);
   const nRows = model.weights.length / K;
   const quantized = model.codes !== null;
   const header: Header = {
@@ -67,16 +100,7 @@ export function serializeModel(model: TrainedHead, opts: SerializeOptions = {}):
   const hj = new TextEncoder().encode(JSON.stringify(header));
   w.u32(hj.length);
   w.bytes(hj);
-  let prev = 0;
-  for (const b of used) {
-    w.varint(b - prev);
-    prev = b;
-  }
-  for (const b of used) {
-    const q = Math.round(idf[b]! * 1024);
-    if (q < 1 || q > 0xffff) throw new Error(`IDF ${idf[b]} out of the u16 range`);
-    w.u16(q);
-  }
+  writeIdf(w, idf, used);
   const bitmap = new Uint8Array(Math.ceil(used.length / 8));
   let rowsSeen = 0;
   for (let i = 0; i < used.length; i++) {
@@ -116,15 +140,7 @@ export function deserializeModel(bytes: Uint8Array): TrainedHead {
   const header = JSON.parse(new TextDecoder().decode(r.bytes(hl))) as Header;
   const K = header.labels.length;
   const dim = 1 << header.vectorizer.config.bits;
-  const used = new Int32Array(header.nUsed);
-  let prev = 0;
-  for (let i = 0; i < header.nUsed; i++) {
-    prev += r.varint();
-    if (prev >= dim) throw new Error('bucket out of range in model artifact');
-    used[i] = prev;
-  }
-  const idf = new Float32Array(dim);
-  for (let i = 0; i < header.nUsed; i++) idf[used[i]!] = r.u16() / 1024;
+  const { used, idf } = readIdf(r, header.nUsed, dim);
   const bitmap = r.bytes(Math.ceil(header.nUsed / 8));
   const rowOf = new Int32Array(dim).fill(-1);
   let rows = 0;

@@ -19,6 +19,7 @@
  * Values are stored exactly, so a decoded bundle predicts bit-identically to the trained heads.
  */
 import { ByteReader, ByteWriter } from '../../ml/bytes.ts';
+import { readIdf, usedBuckets, writeIdf } from '../../ml/model.ts';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { QUANT_TABLE } from '../../ml/classifier.ts';
 import type { TrainedHead } from '../../ml/classifier.ts';
@@ -68,8 +69,7 @@ export function encodeBundle(bundle: ModelBundle, options: { compress?: boolean 
   const names = Object.keys(bundle.heads);
   if (names.length === 0) throw new Error('a model bundle needs at least one head');
   const idf = vectorizer.idf;
-  const used: number[] = [];
-  for (let b = 0; b < idf.length; b++) if (idf[b] !== 0) used.push(b);
+  const used = usedBuckets(idf);
   const headers: HeadHeader[] = [];
   for (const name of names) {
     const head = bundle.heads[name]!;
@@ -95,16 +95,7 @@ export function encodeBundle(bundle: ModelBundle, options: { compress?: boolean 
   const json = new TextEncoder().encode(JSON.stringify(header));
   w.u32(json.length);
   w.bytes(json);
-  let prev = 0;
-  for (const b of used) {
-    w.varint(b - prev);
-    prev = b;
-  }
-  for (const b of used) {
-    const q = Math.round(idf[b]! * 1024);
-    if (q < 1 || q > 0xffff) throw new Error(`IDF ${idf[b]} out of the u16 range`);
-    w.u16(q);
-  }
+  writeIdf(w, idf, used);
   for (const h of headers) {
     const head = bundle.heads[h.name]!;
     const bitmap = new Uint8Array(Math.ceil(used.length / 8));
@@ -157,15 +148,7 @@ export function decodeBundle(bytes: Uint8Array): ModelBundle {
   if (header.format !== 'helpdesk-model-bundle') throw new BundleFormatError('not a helpdesk model bundle');
   const { config, nDocs, nUsed } = header.vectorizer;
   const dim = 1 << config.bits;
-  const used = new Int32Array(nUsed);
-  let prev = 0;
-  for (let i = 0; i < nUsed; i++) {
-    prev += r.varint();
-    if (prev >= dim) throw new BundleFormatError('bucket out of range in model artifact');
-    used[i] = prev;
-  }
-  const idf = new Float32Array(dim);
-  for (let i = 0; i < nUsed; i++) idf[used[i]!] = r.u16() / 1024;
+  const { used, idf } = readIdf(r, nUsed, dim);
   const vectorizer: Vectorizer = { config, idf, nDocs };
   const heads: Record<string, TrainedHead> = {};
   for (const h of header.heads) {
