@@ -7,12 +7,12 @@
 // Prints rows/s for both, the ratio (target >= 0.5) and the import process's peak RSS
 // (target < 300 MB at 1,000,000 rows). Needs psql on PATH. The database is dropped and
 // recreated (with the reference data seeded) at the start.
+import { fmt, log, recreateDatabase } from './support.ts';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { GENERATED_HEADER, GENERATED_MAP, generateTicketsCsv } from './generate-tickets.ts';
 
 const rows = Number(process.argv[2] ?? 200_000);
@@ -22,23 +22,6 @@ const bin = fileURLToPath(new URL('../bin/helpdesk', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'helpdesk-bench-import-'));
 const csv = join(dir, 'tickets.csv');
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-
-function log(text: string): void {
-  process.stderr.write(text + '\n');
-}
-
-async function recreateDatabase(): Promise<void> {
-  const admin = new URL(url);
-  const name = decodeURIComponent(admin.pathname.slice(1));
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`drop database if exists "${name}" with (force)`);
-  await client.end();
-  const init = spawnSync(process.execPath, [bin, '--database-url', url, 'db', 'init'], { encoding: 'utf8' });
-  if (init.status !== 0) throw new Error(`db init failed: ${init.stderr}`);
-}
 
 function psqlCopy(): number {
   const columns = GENERATED_HEADER.map((h) => `"${h.toLowerCase()}" text`).join(', ');
@@ -87,7 +70,7 @@ try {
   await generateTicketsCsv(csv, rows);
   log(`  ${csv}: ${mb(statSync(csv).size)} MB`);
   log(`recreating ${url} ...`);
-  await recreateDatabase();
+  await recreateDatabase(url);
   log('psql \\copy into a plain table ...');
   const copySeconds = psqlCopy();
   log('helpdesk import tickets ...');

@@ -6,6 +6,7 @@
 //
 // Targets: stats daily (90 days) < 300 ms, stats rebuild < 15 s, export >= 50,000 rows/s.
 // The database is dropped and recreated (db init, reference data seeded) at the start.
+import { fmt, log, recreateDatabase } from './support.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,20 +22,6 @@ const tickets = Number(process.argv[2] ?? 1_000_000);
 if (!Number.isInteger(tickets) || tickets <= 0) throw new Error(`usage: node bench/stats.ts [TICKETS] (got ${process.argv[2]})`);
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/helpdesk_bench_stats';
 const bin = fileURLToPath(new URL('../bin/helpdesk', import.meta.url));
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-const log = (text: string): void => void process.stderr.write(text + '\n');
-
-async function recreate(): Promise<void> {
-  const admin = new URL(url);
-  const name = decodeURIComponent(admin.pathname.slice(1));
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`drop database if exists "${name}" with (force)`);
-  await client.end();
-  const init = spawnSync(process.execPath, [bin, '--database-url', url, 'db', 'init'], { encoding: 'utf8' });
-  if (init.status !== 0) throw new Error(`db init failed: ${init.stderr}`);
-}
 
 /** A year of tickets, predictions (some reviewed, some corrected) and as many training samples. */
 async function generate(client: pg.Client): Promise<void> {
@@ -90,7 +77,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 async function main(): Promise<void> {
   log(`recreating ${url.replace(/\/\/[^@]*@/, '//***@')} …`);
-  await recreate();
+  await recreateDatabase(url);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   let started = performance.now();

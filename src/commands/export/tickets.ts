@@ -1,8 +1,6 @@
-import { parseDay } from '../../services/stats/report.ts';
 import { exportTickets, parseLanguages, parseStatuses, type TicketExportRow } from '../../services/export/exports.ts';
 import { progressBar } from '../../output/progress.ts';
-import { InputError } from '../../errors.ts';
-import { exportTimeZone, type CommonExportFlags } from './common.ts';
+import { exportDayRange, exportTimeZone, type CommonExportFlags } from './common.ts';
 import { note, withDatabase, type CommandContext } from '../context.ts';
 import { openSink, parseExportFormat, rowWriter } from './output.ts';
 
@@ -18,9 +16,7 @@ const COLUMNS: (keyof TicketExportRow & string)[] = [
 
 export async function exportTicketsCommand(ctx: CommandContext, flags: TicketsExportFlags): Promise<void> {
   const format = parseExportFormat(flags.format, ['csv', 'jsonl'], 'csv') as 'csv' | 'jsonl';
-  const from = flags.from !== undefined ? parseDay(flags.from, '--from') : undefined;
-  const to = flags.to !== undefined ? parseDay(flags.to, '--to') : undefined;
-  if (from && to && from > to) throw new InputError(`--from ${from} is after --to ${to}`);
+  const { from, to } = exportDayRange(flags);
   const languages = parseLanguages(flags.language);
   const statuses = parseStatuses(flags.status);
   const timeZone = exportTimeZone(ctx, flags);

@@ -1,9 +1,7 @@
-import { parseDay } from '../../services/stats/report.ts';
 import { exportTrainingSamples, parseLabelSources, parseLanguages, type SampleRow } from '../../services/export/exports.ts';
 import { parseSplit } from '../../services/export/split.ts';
 import { progressBar } from '../../output/progress.ts';
-import { InputError } from '../../errors.ts';
-import { exportTimeZone, type CommonExportFlags } from './common.ts';
+import { exportDayRange, exportTimeZone, type CommonExportFlags } from './common.ts';
 import { note, withDatabase, type CommandContext } from '../context.ts';
 import { openSink, parseExportFormat, rowWriter } from './output.ts';
 
@@ -16,9 +14,7 @@ const COLUMNS = ['id', 'created_at', 'text', 'language', 'category', 'priority',
 
 export async function exportTrainingSamplesCommand(ctx: CommandContext, flags: TrainingSamplesFlags): Promise<void> {
   const format = parseExportFormat(flags.format, ['csv', 'jsonl'], 'csv') as 'csv' | 'jsonl';
-  const from = flags.from !== undefined ? parseDay(flags.from, '--from') : undefined;
-  const to = flags.to !== undefined ? parseDay(flags.to, '--to') : undefined;
-  if (from && to && from > to) throw new InputError(`--from ${from} is after --to ${to}`);
+  const { from, to } = exportDayRange(flags);
   const languages = parseLanguages(flags.language);
   const labelSources = parseLabelSources(flags.labelSource);
   const split = parseSplit(flags.split);
