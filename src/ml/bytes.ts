@@ -1,4 +1,31 @@
 // Binary helpers shared by the per-head artifact (model.ts) and the model bundle (services/model/bundle.ts).
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+
+/**
+ * The envelope both artifact kinds use: 4 magic bytes, a version byte, a flags byte (1 =
+ * raw DEFLATE), then the body.
+ */
+export function packArtifact(magic: readonly number[], version: number, body: Uint8Array, compress: boolean): Uint8Array {
+  const payload = compress ? deflateRawSync(body, { level: 9 }) : body;
+  const out = new Uint8Array(6 + payload.length);
+  out.set(magic, 0);
+  out[4] = version;
+  out[5] = compress ? 1 : 0;
+  out.set(payload, 6);
+  return out;
+}
+
+/** The body of an envelope written by packArtifact; `kind` names it in errors ("model bundle"). */
+export function unpackArtifact(bytes: Uint8Array, magic: readonly number[], version: number, kind: string, fail: (message: string) => Error): Uint8Array {
+  if (bytes.length < 6 || magic.some((m, i) => bytes[i] !== m)) throw fail(`not a helpdesk ${kind}`);
+  if (bytes[4] !== version) throw fail(`unsupported ${kind} version ${bytes[4]}`);
+  if (!(bytes[5]! & 1)) return bytes.subarray(6);
+  try {
+    return new Uint8Array(inflateRawSync(bytes.subarray(6)));
+  } catch {
+    throw fail('model artifact is corrupt (cannot inflate)');
+  }
+}
 
 /** A growable little-endian byte buffer (artifact writing). */
 export class ByteWriter {

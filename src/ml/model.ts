@@ -15,8 +15,7 @@
  *
  * All values are stored exactly, so a deserialised head predicts bit-identically.
  */
-import { ByteReader, ByteWriter } from './bytes.ts';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { ByteReader, ByteWriter, packArtifact, unpackArtifact } from './bytes.ts';
 import type { VectorizerConfig } from './features.ts';
 import { QUANT_TABLE } from './classifier.ts';
 import type { TrainedHead } from './classifier.ts';
@@ -120,21 +119,11 @@ export function serializeModel(model: TrainedHead, opts: SerializeOptions = {}):
     const f = Float32Array.from(model.weights);
     w.bytes(new Uint8Array(f.buffer));
   }
-  const body = w.result();
-  const payload = compress ? deflateRawSync(body, { level: 9 }) : body;
-  const out = new Uint8Array(6 + payload.length);
-  out.set(MAGIC, 0);
-  out[4] = VERSION;
-  out[5] = compress ? 1 : 0;
-  out.set(payload, 6);
-  return out;
+  return packArtifact(MAGIC, VERSION, w.result(), compress);
 }
 
 export function deserializeModel(bytes: Uint8Array): TrainedHead {
-  if (bytes.length < 6 || MAGIC.some((m, i) => bytes[i] !== m)) throw new Error('not a helpdesk model artifact');
-  if (bytes[4] !== VERSION) throw new Error(`unsupported model artifact version ${bytes[4]}`);
-  const flags = bytes[5]!;
-  const body = flags & 1 ? new Uint8Array(inflateRawSync(bytes.subarray(6))) : bytes.subarray(6);
+  const body = unpackArtifact(bytes, MAGIC, VERSION, 'model artifact', (message) => new Error(message));
   const r = new ByteReader(body);
   const hl = r.u32();
   const header = JSON.parse(new TextDecoder().decode(r.bytes(hl))) as Header;

@@ -18,9 +18,8 @@
  *
  * Values are stored exactly, so a decoded bundle predicts bit-identically to the trained heads.
  */
-import { ByteReader, ByteWriter } from '../../ml/bytes.ts';
+import { ByteReader, ByteWriter, packArtifact, unpackArtifact } from '../../ml/bytes.ts';
 import { readIdf, usedBuckets, writeIdf } from '../../ml/model.ts';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { QUANT_TABLE } from '../../ml/classifier.ts';
 import type { TrainedHead } from '../../ml/classifier.ts';
 import type { Vectorizer, VectorizerConfig } from '../../ml/features.ts';
@@ -117,26 +116,12 @@ export function encodeBundle(bundle: ModelBundle, options: { compress?: boolean 
       w.bytes(new Uint8Array(f.buffer));
     }
   }
-  const body = w.buf.subarray(0, w.len);
-  const payload = compress ? deflateRawSync(body, { level: 9 }) : body;
-  const out = new Uint8Array(6 + payload.length);
-  out.set(MAGIC, 0);
-  out[4] = VERSION;
-  out[5] = compress ? 1 : 0;
-  out.set(payload, 6);
-  return out;
+  return packArtifact(MAGIC, VERSION, w.result(), compress);
 }
 
 /** Decodes an artifact written by `encodeBundle`; all heads share the returned vectorizer. */
 export function decodeBundle(bytes: Uint8Array): ModelBundle {
-  if (bytes.length < 6 || MAGIC.some((m, i) => bytes[i] !== m)) throw new BundleFormatError('not a helpdesk model bundle');
-  if (bytes[4] !== VERSION) throw new BundleFormatError(`unsupported model bundle version ${bytes[4]}`);
-  let body: Uint8Array;
-  try {
-    body = bytes[5]! & 1 ? new Uint8Array(inflateRawSync(bytes.subarray(6))) : bytes.subarray(6);
-  } catch {
-    throw new BundleFormatError('model artifact is corrupt (cannot inflate)');
-  }
+  const body = unpackArtifact(bytes, MAGIC, VERSION, 'model bundle', (message) => new BundleFormatError(message));
   const r = new ByteReader(body, (message) => new BundleFormatError(message));
   let header: BundleHeader;
   try {
