@@ -1,5 +1,7 @@
+import { progressBar } from '../../output/progress.ts';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { rename, rm } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
 import { InputError, UsageError } from '../../errors.ts';
 import type { OutputStream } from '../../output/io.ts';
@@ -18,21 +20,27 @@ export function parseExportFormat(value: string | undefined, allowed: readonly E
 export interface ExportSink {
   name: string;
   write(text: string): Promise<void>;
-  close(): Promise<void>;
+  /** `complete` false (the export failed): a file is removed, never left half-written. */
+  close(complete: boolean): Promise<void>;
 }
 
+/**
+ * A file export is written next to its target under a temporary name and renamed into place
+ * only when complete, so a failed or interrupted export leaves the old file (or none) behind.
+ */
 export async function openSink(ctx: CommandContext, out: string | undefined): Promise<ExportSink> {
   if (out === undefined || out === '-') return streamSink('stdout', ctx.io.stdout, null);
-  const file = createWriteStream(out);
+  const partial = `${out}.partial-${process.pid}`;
+  const file = createWriteStream(partial);
   try {
     await once(file, 'open');
   } catch (error) {
     throw new InputError(`${out}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
-  return streamSink(out, file, file);
+  return streamSink(out, file, { stream: file, partial });
 }
 
-function streamSink(name: string, stream: OutputStream, file: WriteStream | null): ExportSink {
+function streamSink(name: string, stream: OutputStream, file: { stream: WriteStream; partial: string } | null): ExportSink {
   const emitter = stream as unknown as { once?: (event: string, listener: () => void) => unknown };
   return {
     name,
@@ -41,11 +49,12 @@ function streamSink(name: string, stream: OutputStream, file: WriteStream | null
         await new Promise<void>((resolve) => emitter.once!('drain', resolve));
       }
     },
-    async close() {
-      if (file) {
-        file.end();
-        await once(file, 'finish');
-      }
+    async close(complete) {
+      if (!file) return;
+      file.stream.end();
+      await once(file.stream, 'finish');
+      if (complete) await rename(file.partial, name);
+      else await rm(file.partial, { force: true });
     },
   };
 }
@@ -67,4 +76,39 @@ export function rowWriter<Row extends object>(format: 'csv' | 'jsonl', columns: 
 function cell(value: Value): string {
   if (value === null || value === undefined) return '';
   return neutraliseFormula(String(value));
+}
+
+/**
+ * Streams the pages of an export into `--out` (stdout by default): one writer for the rows, a
+ * progress bar on a terminal, the sink closed whatever happens. CSV keeps its header line even
+ * when there are no rows.
+ */
+export async function writePages<Row extends object>(
+  ctx: CommandContext,
+  out: string | undefined,
+  format: 'csv' | 'jsonl',
+  columns: readonly (keyof Row & string)[],
+  source: { total: number; pages: AsyncIterable<Row[]> },
+  noun: string,
+  onPage?: (page: Row[]) => void,
+): Promise<{ written: number; sinkName: string }> {
+  const sink = await openSink(ctx, out);
+  const write = rowWriter<Row>(format, columns);
+  const progress = progressBar(ctx.io.stderr, { total: source.total });
+  let written = 0;
+  let complete = false;
+  try {
+    if (format === 'csv' && source.total === 0) await sink.write(write([]));
+    for await (const page of source.pages) {
+      await sink.write(write(page));
+      written += page.length;
+      onPage?.(page);
+      progress.update(written, `exported ${written} of ${source.total} ${noun}`);
+    }
+    complete = true;
+  } finally {
+    progress.clear();
+    await sink.close(complete);
+  }
+  return { written, sinkName: sink.name };
 }

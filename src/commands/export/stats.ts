@@ -12,10 +12,12 @@ export async function exportStatsCommand(ctx: CommandContext, flags: StatsExport
   const format = parseExportFormat(flags.format, ['csv', 'json'], 'csv');
   const report = await loadDailyReport(ctx, flags);
   const sink = await openSink(ctx, flags.out);
+  let complete = false;
   try {
     await sink.write(format === 'json' ? renderJson(report) : renderCsv(dailyCsvColumns(report.by), [...report.rows, ...report.totals, report.total]));
+    complete = true;
   } finally {
-    await sink.close();
+    await sink.close(complete);
   }
   note(ctx, `exported ${new Set(report.rows.map((r) => r.day)).size} days${report.by ? ` by ${report.by}` : ''} (${report.from} to ${report.to}) and totals to ${sink.name}`);
 }

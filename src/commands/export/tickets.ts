@@ -1,8 +1,7 @@
 import { exportTickets, parseLanguages, parseStatuses, type TicketExportRow } from '../../services/export/exports.ts';
-import { progressBar } from '../../output/progress.ts';
 import { exportDayRange, exportTimeZone, type CommonExportFlags } from './common.ts';
 import { note, withDatabase, type CommandContext } from '../context.ts';
-import { openSink, parseExportFormat, rowWriter } from './output.ts';
+import { parseExportFormat, writePages } from './output.ts';
 
 export interface TicketsExportFlags extends CommonExportFlags {
   status?: string;
@@ -21,25 +20,8 @@ export async function exportTicketsCommand(ctx: CommandContext, flags: TicketsEx
   const statuses = parseStatuses(flags.status);
   const timeZone = exportTimeZone(ctx, flags);
   const started = performance.now();
-  let written = 0;
-  let sinkName = 'stdout';
-  await withDatabase(ctx, async (db) => {
-    const { total, pages } = await exportTickets(db.em.getKysely<any>(), { from, to, timeZone, languages, statuses, redact: flags.redact !== false });
-    const sink = await openSink(ctx, flags.out);
-    sinkName = sink.name;
-    const write = rowWriter<TicketExportRow>(format, COLUMNS);
-    const progress = progressBar(ctx.io.stderr, { total });
-    try {
-      if (format === 'csv' && total === 0) await sink.write(write([]));
-      for await (const page of pages) {
-        await sink.write(write(page));
-        written += page.length;
-        progress.update(written, `exported %d of ${total} tickets`.replace('%d', String(written)));
-      }
-    } finally {
-      progress.clear();
-      await sink.close();
-    }
-  });
+  const { written, sinkName } = await withDatabase(ctx, async (db) =>
+    writePages(ctx, flags.out, format, COLUMNS, await exportTickets(db.em.getKysely<any>(), { from, to, timeZone, languages, statuses, redact: flags.redact !== false }), 'tickets'),
+  );
   note(ctx, `exported ${written} tickets to ${sinkName} in ${((performance.now() - started) / 1000).toFixed(2)} s${flags.redact === false ? ', personal data NOT redacted' : ''}`);
 }

@@ -1,9 +1,8 @@
 import { exportTrainingSamples, parseLabelSources, parseLanguages, type SampleRow } from '../../services/export/exports.ts';
 import { parseSplit } from '../../services/export/split.ts';
-import { progressBar } from '../../output/progress.ts';
 import { exportDayRange, exportTimeZone, type CommonExportFlags } from './common.ts';
 import { note, withDatabase, type CommandContext } from '../context.ts';
-import { openSink, parseExportFormat, rowWriter } from './output.ts';
+import { parseExportFormat, writePages } from './output.ts';
 
 export interface TrainingSamplesFlags extends CommonExportFlags {
   labelSource?: string;
@@ -21,28 +20,21 @@ export async function exportTrainingSamplesCommand(ctx: CommandContext, flags: T
   const timeZone = exportTimeZone(ctx, flags);
   const started = performance.now();
   const parts = new Map<string, number>();
-  let written = 0;
-  let sinkName = 'stdout';
-  await withDatabase(ctx, async (db) => {
-    const { total, pages } = await exportTrainingSamples(db.em.getKysely<any>(), { from, to, timeZone, languages, labelSources, split, redact: flags.redact !== false });
-    const sink = await openSink(ctx, flags.out);
-    sinkName = sink.name;
-    const columns: (keyof SampleRow & string)[] = split ? [...COLUMNS, 'split'] : [...COLUMNS];
-    const write = rowWriter<SampleRow>(format, columns);
-    const progress = progressBar(ctx.io.stderr, { total });
-    try {
-      if (format === 'csv' && total === 0) await sink.write(write([]));
-      for await (const page of pages) {
-        await sink.write(write(page));
-        written += page.length;
-        if (split) for (const r of page) parts.set(r.split!, (parts.get(r.split!) ?? 0) + 1);
-        progress.update(written, `exported %d of ${total} training samples`.replace('%d', String(written)));
-      }
-    } finally {
-      progress.clear();
-      await sink.close();
-    }
-  });
+  const columns: (keyof SampleRow & string)[] = split ? [...COLUMNS, 'split'] : [...COLUMNS];
+  const countSplit = (page: SampleRow[]): void => {
+    if (split) for (const r of page) parts.set(r.split!, (parts.get(r.split!) ?? 0) + 1);
+  };
+  const { written, sinkName } = await withDatabase(ctx, async (db) =>
+    writePages(
+      ctx,
+      flags.out,
+      format,
+      columns,
+      await exportTrainingSamples(db.em.getKysely<any>(), { from, to, timeZone, languages, labelSources, split, redact: flags.redact !== false }),
+      'training samples',
+      countSplit,
+    ),
+  );
   const seconds = (performance.now() - started) / 1000;
   const shares = split ? ` (${[...parts].sort().map(([k, v]) => `${k} ${v}`).join(', ')})` : '';
   note(ctx, `exported ${written} training samples${shares} to ${sinkName} in ${seconds.toFixed(2)} s${flags.redact === false ? ', personal data NOT redacted' : ''}`);
