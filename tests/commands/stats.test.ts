@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Ticket, User } from '../../src/entities/index.ts';
 import { DEFAULT_PIPELINE_CONFIG } from '../../src/services/pipeline/config.ts';
 import { runPipeline } from '../../src/services/pipeline/run.ts';
 import { loadReferenceFixtures } from '../../src/services/reference/fixtures.ts';
@@ -11,7 +9,7 @@ import { dayIn } from '../../src/services/stats/daily.ts';
 import { updateTicket } from '../../src/services/tickets/tickets.ts';
 import { runCli } from '../support/cli.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { fixtureClassifier, readFixtureTickets } from '../support/fixture-tickets.ts';
+import { fixtureClassifier, insertNewTickets, readFixtureTickets } from '../support/fixture-tickets.ts';
 
 const TZ = DEFAULT_PIPELINE_CONFIG.timeZone;
 const day = dayIn(TZ);
@@ -48,26 +46,14 @@ beforeAll(async () => {
   database = await createTestDatabase();
   await seedReferenceData(database.db.em.fork(), loadReferenceFixtures());
   // A history over the last ten days (some tickets around midnight in Almaty), decided by the pipeline.
-  const em = database.db.em.fork();
   const rnd = random(42);
   const texts = [...readFixtureTickets('incoming'), ...readFixtureTickets('history')];
   const now = Date.now();
-  for (let i = 0; i < 240; i++) {
-    const t = texts[i % texts.length]!;
-    const user = (await em.findOne(User, { email: t.user_email })) ?? em.create(User, { email: t.user_email, name: t.user_name });
-    const createdAt = new Date(Math.floor((now - rnd() * 10 * 86_400_000) / 60_000) * 60_000);
-    em.create(Ticket, {
-      source: t.source,
-      user,
-      subject: t.subject,
-      body: t.body,
-      language: t.language,
-      status: 'new',
-      contentHash: createHash('sha256').update(`${t.subject}\n${t.body}`).digest('hex'),
-      createdAt,
-    });
-  }
-  await em.flush();
+  const history = Array.from({ length: 240 }, (_, i) => texts[i % texts.length]!);
+  await insertNewTickets(database.db.em.fork(), history, {
+    externalIds: false,
+    createdAt: () => new Date(Math.floor((now - rnd() * 10 * 86_400_000) / 60_000) * 60_000),
+  });
   const config = DEFAULT_PIPELINE_CONFIG;
   await runPipeline(database.db.em.fork(), fixtureClassifier(), { batchSize: 50, dryRun: false, config });
 

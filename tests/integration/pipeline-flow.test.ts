@@ -1,13 +1,11 @@
-import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Ticket, User } from '../../src/entities/index.ts';
 import { DEFAULT_PIPELINE_CONFIG } from '../../src/services/pipeline/config.ts';
 import { runPipeline } from '../../src/services/pipeline/run.ts';
 import { loadReferenceFixtures } from '../../src/services/reference/fixtures.ts';
 import { seedReferenceData } from '../../src/services/reference/seed.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { fixtureClassifier, readFixtureTickets } from '../support/fixture-tickets.ts';
+import { fixtureClassifier, insertNewTickets, readFixtureTickets } from '../support/fixture-tickets.ts';
 
 let database: TestDatabase;
 
@@ -15,22 +13,7 @@ let database: TestDatabase;
 beforeAll(async () => {
   database = await createTestDatabase();
   await seedReferenceData(database.db.em.fork(), loadReferenceFixtures());
-  const em = database.db.em.fork();
-  for (const t of readFixtureTickets('incoming')) {
-    const user = (await em.findOne(User, { email: t.user_email })) ?? em.create(User, { email: t.user_email, name: t.user_name });
-    em.create(Ticket, {
-      source: t.source,
-      externalId: t.external_id,
-      user,
-      subject: t.subject,
-      body: t.body,
-      language: t.language,
-      status: 'new',
-      contentHash: createHash('sha256').update(`${t.subject}\n${t.body}`).digest('hex'),
-      createdAt: new Date(t.created_at),
-    });
-  }
-  await em.flush();
+  await insertNewTickets(database.db.em.fork(), readFixtureTickets('incoming'));
 });
 afterAll(async () => {
   await database?.dispose();

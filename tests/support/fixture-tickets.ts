@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { predictVector, trainHeads, vectorize } from '../../src/ml/classifier.ts';
+import type { EntityManager } from '@mikro-orm/sql';
+import { Ticket, User } from '../../src/entities/index.ts';
 import type { TicketClassifier } from '../../src/services/pipeline/classifier.ts';
+import { contentHash } from '../../src/services/tickets/text.ts';
 
 export interface FixtureTicket {
   external_id: string;
@@ -41,4 +44,36 @@ export function fixtureClassifier(): TicketClassifier {
         return Object.fromEntries(Object.entries(heads).map(([name, head]) => [name, predictVector(head.model, x)]));
       }),
   };
+}
+
+/**
+ * Inserts tickets with status new straight through the ORM (no importer, no statistics), users
+ * matched by e-mail. `createdAt` defaults to the fixture's own time; `externalIds` false leaves
+ * them out (for texts inserted more than once).
+ */
+export async function insertNewTickets(
+  em: EntityManager,
+  tickets: readonly FixtureTicket[],
+  options: { createdAt?: (ticket: FixtureTicket, index: number) => Date; externalIds?: boolean } = {},
+): Promise<void> {
+  const users = new Map<string, User>();
+  for (const [i, t] of tickets.entries()) {
+    let user = users.get(t.user_email);
+    if (!user) {
+      user = (await em.findOne(User, { email: t.user_email })) ?? em.create(User, { email: t.user_email, name: t.user_name });
+      users.set(t.user_email, user);
+    }
+    em.create(Ticket, {
+      source: t.source,
+      externalId: options.externalIds === false ? null : t.external_id,
+      user,
+      subject: t.subject,
+      body: t.body,
+      language: t.language,
+      status: 'new',
+      contentHash: contentHash(t.subject, t.body),
+      createdAt: options.createdAt ? options.createdAt(t, i) : new Date(t.created_at),
+    });
+  }
+  await em.flush();
 }
