@@ -1,6 +1,6 @@
 import { PRIORITIES, type IssueType, type Priority } from '../../entities/enums.ts';
 import type { Prediction } from '../../ml/classifier.ts';
-import { detectUrgency } from '../../ml/rules.ts';
+import { detectUrgency, type UrgencyResult } from '../../ml/rules.ts';
 
 /** The heads a model may have; only those with enough labelled samples are trained. */
 export const HEADS = ['category', 'department', 'priority', 'issue_type'] as const;
@@ -35,6 +35,17 @@ export const COMPLEX_WORDS = 80;
 
 const rank = (p: Priority): number => PRIORITIES.indexOf(p);
 
+// Priority and issue type both look at the urgency words: find them once per input.
+const urgencyFound = new WeakMap<DeriveInput, UrgencyResult>();
+function urgencyOf(input: DeriveInput): UrgencyResult {
+  let found = urgencyFound.get(input);
+  if (!found) {
+    found = detectUrgency(input.text);
+    urgencyFound.set(input, found);
+  }
+  return found;
+}
+
 /**
  * Priority: the model's priority head when it is trained and confident; otherwise the higher of
  * the urgency words found in the text (ru/kk/en lists in src/ml/rules.ts) and the category's
@@ -45,7 +56,7 @@ export function derivePriority(input: DeriveInput): DerivedValue<Priority> {
   if (head && head.confidence >= input.headThreshold && (PRIORITIES as readonly string[]).includes(head.label)) {
     return { value: head.label as Priority, source: 'model', confidence: head.confidence, detail: `priority head ${(head.confidence * 100).toFixed(0)}%` };
   }
-  const urgency = detectUrgency(input.text);
+  const urgency = urgencyOf(input);
   const fromWords = urgency.priority;
   const fromCategory = input.categoryDefaultPriority;
   if (fromWords && (!fromCategory || rank(fromWords) > rank(fromCategory))) {
@@ -69,7 +80,7 @@ export function deriveIssueType(input: DeriveInput): DerivedValue<IssueType> {
   if (match && match.similarity >= input.templateThreshold) {
     return { value: 'auto_resolvable', source: 'template_match', confidence: null, detail: `matches template "${match.name}" (${(match.similarity * 100).toFixed(0)}%)` };
   }
-  const urgency = detectUrgency(input.text);
+  const urgency = urgencyOf(input);
   if (urgency.priority === 'critical' || urgency.priority === 'high') {
     return { value: 'complex', source: 'urgency_words', confidence: null, detail: `urgency words: ${urgency.matched.slice(0, 3).join(', ')}` };
   }
