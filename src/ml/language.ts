@@ -97,8 +97,22 @@ function isLatin(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 0xe0 && c <= 0x24f && c !== 0xf7);
 }
 
-function endsWithAny(word: string, suffixes: readonly string[]): boolean {
-  for (const s of suffixes) if (word.endsWith(s)) return true;
+/** Suffixes grouped by their last character, so a word is compared only with those that can match. */
+type SuffixIndex = ReadonlyMap<number, readonly string[]>;
+function indexSuffixes(suffixes: readonly string[]): SuffixIndex {
+  const index = new Map<number, string[]>();
+  for (const suffix of suffixes) {
+    const last = suffix.charCodeAt(suffix.length - 1);
+    index.set(last, [...(index.get(last) ?? []), suffix]);
+  }
+  return index;
+}
+const KAZAKH_SUFFIX_INDEX = indexSuffixes(KAZAKH_SUFFIXES);
+const RUSSIAN_SUFFIX_INDEX = indexSuffixes(RUSSIAN_SUFFIXES);
+
+function endsWithAny(word: string, suffixes: SuffixIndex): boolean {
+  const candidates = suffixes.get(word.charCodeAt(word.length - 1));
+  if (candidates) for (const s of candidates) if (word.endsWith(s)) return true;
   return false;
 }
 
@@ -159,8 +173,8 @@ export function detectLanguage(text: string, opts?: { fallback?: Language }): La
     else if (RUSSIAN_WORDS.has(word)) ru += 2;
     else if (wRu > 0) ru += 0.5;
     else if (word.length >= 5) {
-      if (endsWithAny(word, KAZAKH_SUFFIXES) && !KAZAKH_SUFFIX_EXCEPTIONS.has(word)) kk += 0.75;
-      else if (endsWithAny(word, RUSSIAN_SUFFIXES)) ru += 0.75;
+      if (endsWithAny(word, KAZAKH_SUFFIX_INDEX) && !KAZAKH_SUFFIX_EXCEPTIONS.has(word)) kk += 0.75;
+      else if (endsWithAny(word, RUSSIAN_SUFFIX_INDEX)) ru += 0.75;
     }
   }
   const letters = lat + cyr;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvRecords, decodeField, detectDelimiter, jsonlLines } from '../../src/services/import/input.ts';
 import { parseTimestamp } from '../../src/services/import/rows.ts';
-import { contentHash, deriveSubject } from '../../src/services/tickets/text.ts';
+import { contentHash, deriveSubject, normaliseText } from '../../src/services/tickets/text.ts';
 
 async function* pieces(bytes: Buffer, size: number): AsyncGenerator<Buffer> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
@@ -84,5 +84,28 @@ describe('ticket text', () => {
     const long = deriveSubject('word '.repeat(60));
     expect(long.length).toBeLessThanOrEqual(100);
     expect(long.endsWith('word…')).toBe(true);
+  });
+});
+
+describe('normaliseText', () => {
+  const reference = (text: string): string => text.toLowerCase().replace(/\s+/g, ' ').trim().normalize('NFC');
+  it('equals lower case + whitespace folding + NFC, also where it skips NFC (Latin and Cyrillic letters)', () => {
+    const texts = [
+      'Принтер  НЕ работает', 'Құпиясөз ұмытылды, көмектесіңіз', 'Ёлка и йод', 'Café résumé ÆØÅ',
+      // Decomposed letters and combining marks: here NFC does change the text.
+      'и\u0306 (й decomposed)', 'е\u0308 (ё decomposed)', 'cafe\u0301', 'İstanbul', 'а\u0483б', 'A\u030A', '한국어 ᄒ\u1161',
+    ];
+    for (const text of texts) expect(normaliseText(text)).toBe(reference(text));
+    expect(normaliseText('и\u0306')).toBe('й');
+    expect(contentHash('Йод', 'x')).toBe(contentHash('И\u0306од', 'x'));
+  });
+  it('agrees with the reference on random mixes of Latin, Cyrillic and combining characters', () => {
+    const alphabet = [...'abzÀÿĀž ЀАяӘөҚі\u0483\u0300\u0301\u0306\u0308\u1161ᄒ\n\t'];
+    let seed = 7;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 2000; i++) {
+      const text = Array.from({ length: 1 + Math.floor(random() * 12) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+      expect(normaliseText(text)).toBe(reference(text));
+    }
   });
 });
