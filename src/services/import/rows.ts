@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AUTHOR_KINDS, ISSUE_TYPES, LANGUAGES, PRIORITIES, TICKET_SOURCES, TICKET_STATUSES, type TicketSource, type TicketStatus } from '../../entities/enums.ts';
 import { copyField } from '../../db/bulk.ts';
+import { uuidv7 } from '../../db/ids.ts';
 import { detectLanguage } from '../../ml/language.ts';
 import { contentHash, deriveSubject, SUBJECT_MAX } from '../tickets/text.ts';
 import { IMPORT_FIELDS, type ImportField } from './fields.ts';
@@ -62,6 +63,7 @@ export interface RowOptions {
 export const STAGING_COLUMNS = [
   'line',
   'id',
+  'sample_id',
   'source',
   'external_id',
   'email',
@@ -88,6 +90,7 @@ export const STAGING_COLUMNS = [
 export const STAGING_DDL = `
   line int not null,
   id uuid not null,
+  sample_id uuid not null,
   source text not null,
   external_id text,
   email text,
@@ -223,7 +226,9 @@ export function stageRow(row: RawRow, lookups: Lookups, options: RowOptions): St
   const departmentId = department?.id ?? category?.departmentId ?? null;
   const fields: (string | null | undefined)[] = [
     String(line),
-    randomUUID(),
+    // Time-ordered: the ticket's and its training sample's primary keys grow at one end.
+    uuidv7(),
+    uuidv7(),
     source,
     externalId,
     email,

@@ -366,8 +366,8 @@ async function createTickets(session: BulkSession, messages: boolean): Promise<{
       on conflict (source, external_id) do nothing
       returning id
     ), samples as (
-      insert into training_samples (text, language, category, priority, issue_type, department, label_source, ticket_id, content_hash)
-      select case when s.subject_derived then s.body else s.subject || E'\\n' || s.body end, s.language::language, s.category,
+      insert into training_samples (id, text, language, category, priority, issue_type, department, label_source, ticket_id, content_hash)
+      select s.sample_id, case when s.subject_derived then s.body else s.subject || E'\\n' || s.body end, s.language::language, s.category,
              s.priority::priority, s.issue_type::issue_type, s.department, 'historic', s.id, s.content_hash
       from created c join ${STAGING} s on s.id = c.id
       where s.category is not null
