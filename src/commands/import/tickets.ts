@@ -7,7 +7,7 @@ import { parseMapping } from '../../services/import/fields.ts';
 import { ENCODINGS, openInput, parseDelimiter, type InputFormat } from '../../services/import/input.ts';
 import type { RowError } from '../../services/import/rows.ts';
 import { resolvePipelineConfig } from '../../services/pipeline/settings.ts';
-import { importTickets, type ImportSummary, type OnError } from '../../services/import/tickets.ts';
+import { importTickets, INDEX_REBUILDS, type ImportSummary, type IndexRebuild, type OnError } from '../../services/import/tickets.ts';
 import { note, print, withDatabase, type CommandContext } from '../context.ts';
 
 export interface ImportTicketsOptions {
@@ -21,6 +21,7 @@ export interface ImportTicketsOptions {
   onError?: string;
   errors?: string;
   dryRun?: boolean;
+  rebuildIndexes?: string;
   json?: boolean;
 }
 
@@ -37,6 +38,8 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
   if (!TICKET_SOURCES.includes(source)) throw new UsageError(`--source must be one of ${TICKET_SOURCES.join(', ')} (got "${options.source}")`);
   const status = options.status as TicketStatus | undefined;
   if (status !== undefined && !TICKET_STATUSES.includes(status)) throw new UsageError(`--status must be one of ${TICKET_STATUSES.join(', ')} (got "${options.status}")`);
+  const rebuildIndexes = (options.rebuildIndexes ?? 'auto') as IndexRebuild;
+  if (!INDEX_REBUILDS.includes(rebuildIndexes)) throw new UsageError(`--rebuild-indexes must be one of ${INDEX_REBUILDS.join(', ')} (got "${options.rebuildIndexes}")`);
   const mapping = parseMapping(options.map);
   const delimiter = options.delimiter !== undefined ? parseDelimiter(options.delimiter) : undefined;
   const input = openInput(file, ctx.io.stdin);
@@ -55,7 +58,7 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
     summary = await withDatabase(ctx, (db) =>
       importTickets(
         db,
-        { input, format, delimiter, encoding, mapping, defaultSource: source, defaultStatus: status, statsTimeZone: resolvePipelineConfig({}, ctx.io.env).timeZone, createMissing: options.createMissing === true, onError, dryRun: options.dryRun === true },
+        { input, format, delimiter, encoding, mapping, defaultSource: source, defaultStatus: status, statsTimeZone: resolvePipelineConfig({}, ctx.io.env).timeZone, createMissing: options.createMissing === true, onError, dryRun: options.dryRun === true, rebuildIndexes },
         {
           onReject(error) {
             reported++;

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database.ts';
-import { withBulkSession, type BulkSession } from '../../db/bulk.ts';
+import { dropSecondaryIndexes, withBulkSession, type BulkSession } from '../../db/bulk.ts';
 import type { TicketSource, TicketStatus } from '../../entities/enums.ts';
 import { IMPORT_FIELDS, resolveCsvColumns, resolveJsonKeys, type ImportField } from './fields.ts';
 import {
@@ -20,6 +20,9 @@ import { addContributionsSql } from '../stats/contributions.ts';
 import { FIELD_INDEX, INVALID_UTF8, STAGING_COLUMNS, STAGING_DDL, stageRow, type CategoryRow, type Lookups, type NamedRow, type RawRow, type RowError } from './rows.ts';
 
 export type OnError = 'fail' | 'skip';
+/** auto: rebuild when the import is large against the tickets already there (see `shouldRebuildIndexes`). */
+export type IndexRebuild = 'auto' | 'always' | 'never';
+export const INDEX_REBUILDS: readonly IndexRebuild[] = ['auto', 'always', 'never'];
 
 export interface ImportOptions {
   input: InputSource;
@@ -35,6 +38,8 @@ export interface ImportOptions {
   createMissing: boolean;
   onError: OnError;
   dryRun: boolean;
+  /** Drop the secondary indexes and foreign keys of tickets and training samples for the load, then build them again. */
+  rebuildIndexes?: IndexRebuild | undefined;
 }
 
 export interface ImportHooks {
@@ -60,6 +65,8 @@ export interface ImportSummary {
   departmentsCreated: string[];
   samplesCreated: number;
   messagesCreated: number;
+  /** Whether the secondary indexes and foreign keys were dropped for the load and built again. */
+  indexesRebuilt: boolean;
   seconds: number;
   rowsPerSecond: number;
   /** Where the time went: reading, validating and COPYing; then the set-based statements. */
@@ -142,6 +149,7 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
       departmentsCreated: [],
       samplesCreated: 0,
       messagesCreated: 0,
+      indexesRebuilt: false,
       seconds: 0,
       rowsPerSecond: 0,
       phases: { stagingSeconds: 0, writingSeconds: 0 },
@@ -176,9 +184,14 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
       }
       summary.departmentsCreated = await createDepartments(session, [...lookups.newDepartments.values()]);
       summary.categoriesCreated = await createCategories(session, [...lookups.newCategories.values()]);
-      await session.query(`analyze ${STAGING}`);
+      // Statistics for the joins and deduplication only: the text columns would cost most of it.
+      await session.query(`analyze ${STAGING} (line, source, external_id, email, content_hash, id, category)`);
       summary.usersCreated = await createUsers(session);
+      // A dry run never rebuilds: it would lock both tables for nothing.
+      summary.indexesRebuilt = !options.dryRun && (await shouldRebuildIndexes(session, options.rebuildIndexes ?? 'auto', staged));
+      const rebuild = summary.indexesRebuilt ? await dropSecondaryIndexes(session, ['tickets', 'training_samples']) : undefined;
       const counts = await createTickets(session, withMessages > 0);
+      await rebuild?.();
       summary.created = counts.tickets;
       summary.samplesCreated = counts.samples;
       summary.messagesCreated = counts.messages;
@@ -202,6 +215,30 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
       throw error;
     }
   });
+}
+
+/** Below this many new tickets an import never rebuilds indexes by itself: the rebuild costs more. */
+export const AUTO_REBUILD_MIN_ROWS = 20_000;
+
+/**
+ * auto: rebuild when at least AUTO_REBUILD_MIN_ROWS staged rows are new tickets and the tickets
+ * table holds no more rows than that (a migration into a new helpdesk): one build over
+ * everything is then cheaper than growing the indexes row by row. A rerun that adds nothing
+ * does not rebuild. Counting existing tickets stops past the new ones, so a large table costs nothing.
+ */
+async function shouldRebuildIndexes(session: BulkSession, mode: IndexRebuild, staged: number): Promise<boolean> {
+  if (staged === 0 || mode === 'never') return false;
+  if (mode === 'always') return true;
+  if (staged < AUTO_REBUILD_MIN_ROWS) return false;
+  const [fresh] = await session.query<{ n: number }>(`
+    select ((select count(*) from ${STAGING} s where s.external_id is not null
+              and not exists (select 1 from tickets t where t.source = s.source::ticket_source and t.external_id = s.external_id))
+         + (select count(*) from ${STAGING} s where s.external_id is null
+              and not exists (select 1 from tickets t where t.content_hash = s.content_hash)))::int as n`);
+  const rows = fresh?.n ?? 0;
+  if (rows < AUTO_REBUILD_MIN_ROWS) return false;
+  const [existing] = await session.query<{ n: number }>(`select count(*)::int as n from (select 1 from tickets limit $1) t`, [rows + 1]);
+  return (existing?.n ?? 0) <= rows;
 }
 
 async function loadLookups(session: BulkSession): Promise<Lookups> {

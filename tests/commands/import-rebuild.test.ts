@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GENERATED_MAP, generateTicketsCsv } from '../../bench/generate-tickets.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { runCli } from '../support/cli.ts';
+
+// `--rebuild-indexes`: a large import into a small table drops the secondary indexes and
+// foreign keys of tickets and training samples, loads, and builds them again. The data must be
+// exactly what the row-by-row path writes, and the schema must end exactly as it began.
+
+const ROWS = 600;
+let database: TestDatabase;
+const dir = mkdtempSync(join(tmpdir(), 'helpdesk-rebuild-'));
+const csv = join(dir, 'tickets.csv');
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await generateTicketsCsv(csv, ROWS, 11);
+});
+afterAll(async () => {
+  await database?.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
+  return database.db.em.getConnection().execute<T[]>(sql);
+}
+async function emptyTickets(): Promise<void> {
+  await query('truncate tickets, training_samples, users, ticket_messages, ai_predictions, daily_stats cascade');
+  await query('delete from categories');
+  await query('delete from departments');
+}
+const importCli = (args: string[]) => runCli(['import', 'tickets', csv, '--map', GENERATED_MAP, '--create-missing', '--json', ...args], { database });
+
+/** Every index and constraint of the tables an import writes, as the catalog defines them. */
+async function schema(): Promise<string[]> {
+  const indexes = await query<{ d: string }>(
+    `select indexdef as d from pg_indexes where tablename in ('tickets', 'training_samples', 'users', 'ticket_messages') order by indexname`,
+  );
+  const constraints = await query<{ d: string }>(
+    `select conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) as d from pg_constraint
+     where conrelid in ('tickets'::regclass, 'training_samples'::regclass, 'users'::regclass, 'ticket_messages'::regclass) order by conname`,
+  );
+  return [...indexes, ...constraints].map((r) => r.d);
+}
+
+/** What an import wrote, without ids and times of the run. */
+async function contents(): Promise<unknown[]> {
+  return query(`
+    select t.number - (select min(number) from tickets) as n, t.external_id, t.subject, t.body, t.language, t.priority, t.status,
+           t.created_at, c.name as category, d.name as department, u.email, u.name, s.text as sample, s.category as sample_category
+    from tickets t
+    left join categories c on c.id = t.category_id
+    left join departments d on d.id = t.department_id
+    left join users u on u.id = t.user_id
+    left join training_samples s on s.ticket_id = t.id
+    order by t.number`);
+}
+
+describe('import tickets --rebuild-indexes', () => {
+  beforeEach(emptyTickets);
+
+  it('always: the same tickets, users and samples as row by row, the schema as it was, and a rerun adds nothing', async () => {
+    const before = await schema();
+    expect(before.length).toBeGreaterThan(15);
+
+    const plain = await importCli(['--rebuild-indexes', 'never']);
+    expect(plain.stderr).toBe('');
+    expect(JSON.parse(plain.stdout)).toMatchObject({ created: ROWS, indexesRebuilt: false });
+    const expected = await contents();
+    expect(expected).toHaveLength(ROWS);
+
+    await emptyTickets();
+    const rebuilt = await importCli(['--rebuild-indexes', 'always']);
+    expect(rebuilt.stderr).toBe('');
+    expect(rebuilt.code).toBe(0);
+    const summary = JSON.parse(rebuilt.stdout);
+    const { seconds, rowsPerSecond, phases, ...counts } = JSON.parse(plain.stdout);
+    expect(summary).toMatchObject({ ...counts, indexesRebuilt: true });
+    expect(await contents()).toEqual(expected);
+    expect(await schema()).toEqual(before);
+
+    const status = await runCli(['db', 'status', '--check'], { database });
+    expect(status.stderr).toBe('');
+    expect(status.code).toBe(0);
+
+    const again = await importCli(['--rebuild-indexes', 'always']);
+    expect(JSON.parse(again.stdout)).toMatchObject({ created: 0, skipped: ROWS, samplesCreated: 0, usersCreated: 0 });
+    expect(await contents()).toEqual(expected);
+    expect(await schema()).toEqual(before);
+  }, 60_000);
+
+  it('the foreign keys built again still hold: a ticket cannot name a missing user', async () => {
+    await importCli(['--rebuild-indexes', 'always']);
+    await expect(query(`update tickets set user_id = gen_random_uuid() where number = (select min(number) from tickets)`)).rejects.toThrow(/tickets_user_id_foreign/);
+  });
+
+  it('auto keeps the indexes for a small import; a dry run never rebuilds', async () => {
+    expect(JSON.parse((await importCli(['--dry-run', '--rebuild-indexes', 'always'])).stdout)).toMatchObject({ created: ROWS, written: false, indexesRebuilt: false });
+    expect(JSON.parse((await importCli([])).stdout)).toMatchObject({ created: ROWS, written: true, indexesRebuilt: false });
+  });
+
+  it('an unknown value is a usage error naming the choices', async () => {
+    const result = await importCli(['--rebuild-indexes', 'sometimes']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('error: --rebuild-indexes must be one of auto, always, never (got "sometimes")\n');
+  });
+});
