@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -49,7 +49,7 @@ async function schema(): Promise<string[]> {
 /** What an import wrote, without ids and times of the run. */
 async function contents(): Promise<unknown[]> {
   return query(`
-    select t.number - (select min(number) from tickets) as n, t.external_id, t.subject, t.body, t.language, t.priority, t.status,
+    select (t.number - (select min(number) from tickets))::int as n, t.external_id, t.subject, t.body, t.language, t.priority, t.status,
            t.created_at, c.name as category, d.name as department, u.email, u.name, s.text as sample, s.category as sample_category
     from tickets t
     left join categories c on c.id = t.category_id
@@ -91,6 +91,43 @@ describe('import tickets --rebuild-indexes', () => {
     expect(await contents()).toEqual(expected);
     expect(await schema()).toEqual(before);
   }, 60_000);
+
+  it('duplicates within the file: the first row wins, numbers follow the file, one sample per text; the same either way', async () => {
+    const duplicates = join(dir, 'duplicates.csv');
+    writeFileSync(
+      duplicates,
+      [
+        'external_id,subject,body,category',
+        'E1,Printer,Printer is broken,Hardware',
+        'E2,VPN,VPN is down,Access',
+        'E1,Printer again,A later row with a key seen before,Hardware',
+        'E3,VPN,VPN is down,Access',
+        ',Mail,Mail does not arrive,Access',
+        ',Mail,Mail does not arrive,Access',
+        'E4,Disk,Disk is full,Storage',
+      ].join('\n') + '\n',
+    );
+    const results = [];
+    for (const mode of ['never', 'always']) {
+      await emptyTickets();
+      const result = await runCli(['import', 'tickets', duplicates, '--create-missing', '--json', '--rebuild-indexes', mode], { database });
+      expect(result.stderr).toBe('');
+      expect(JSON.parse(result.stdout)).toMatchObject({ rows: 7, created: 5, skipped: 2, samplesCreated: 4, indexesRebuilt: mode === 'always' });
+      results.push(
+        await query(`
+          select (t.number - (select min(number) from tickets))::int as n, t.external_id, t.subject, t.body, s.text as sample
+          from tickets t left join training_samples s on s.ticket_id = t.id order by t.number`),
+      );
+    }
+    expect(results[0]).toEqual([
+      { n: 0, external_id: 'E1', subject: 'Printer', body: 'Printer is broken', sample: 'Printer\nPrinter is broken' },
+      { n: 1, external_id: 'E2', subject: 'VPN', body: 'VPN is down', sample: 'VPN\nVPN is down' },
+      { n: 2, external_id: 'E3', subject: 'VPN', body: 'VPN is down', sample: null },
+      { n: 3, external_id: null, subject: 'Mail', body: 'Mail does not arrive', sample: 'Mail\nMail does not arrive' },
+      { n: 4, external_id: 'E4', subject: 'Disk', body: 'Disk is full', sample: 'Disk\nDisk is full' },
+    ]);
+    expect(results[1]).toEqual(results[0]);
+  });
 
   it('the foreign keys built again still hold: a ticket cannot name a missing user', async () => {
     await importCli(['--rebuild-indexes', 'always']);

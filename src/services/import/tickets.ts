@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database.ts';
-import { dropSecondaryIndexes, withBulkSession, type BulkSession } from '../../db/bulk.ts';
+import { deferIndexes, withBulkSession, type BulkSession } from '../../db/bulk.ts';
 import type { TicketSource, TicketStatus } from '../../entities/enums.ts';
 import { IMPORT_FIELDS, resolveCsvColumns, resolveJsonKeys, type ImportField } from './fields.ts';
 import {
@@ -189,8 +189,8 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
       summary.usersCreated = await createUsers(session);
       // A dry run never rebuilds: it would lock both tables for nothing.
       summary.indexesRebuilt = !options.dryRun && (await shouldRebuildIndexes(session, options.rebuildIndexes ?? 'auto', staged));
-      const rebuild = summary.indexesRebuilt ? await dropSecondaryIndexes(session, ['tickets', 'training_samples']) : undefined;
-      const counts = await createTickets(session, withMessages > 0);
+      const rebuild = summary.indexesRebuilt ? await deferIndexes(session, ['tickets', 'training_samples']) : undefined;
+      const counts = await createTickets(session, withMessages > 0, !summary.indexesRebuilt);
       await rebuild?.();
       summary.created = counts.tickets;
       summary.samplesCreated = counts.samples;
@@ -378,37 +378,48 @@ async function createUsers(session: BulkSession): Promise<number> {
 
 /**
  * One statement: tickets that do not exist yet (by source and external id; without an external
- * id, by content hash, the first in the file winning; ticket numbers in file order), then the training samples of the new
- * labelled tickets (deduplicated by content hash) and their messages.
+ * id, by content hash; within the file the first row wins), numbered in file order; then the
+ * training samples of the new labelled tickets (one per content hash, the first row's) and their
+ * messages. Deduplication is explicit, so it holds while the unique indexes are being rebuilt
+ * (the tables are locked then); otherwise ON CONFLICT also covers a concurrent import.
+ * Only narrow (id, line) sets are sorted: sorting whole rows to keep file order cost more than
+ * the inserts.
  */
-async function createTickets(session: BulkSession, messages: boolean): Promise<{ tickets: number; samples: number; messages: number }> {
+async function createTickets(session: BulkSession, messages: boolean, uniqueIndexes: boolean): Promise<{ tickets: number; samples: number; messages: number }> {
   const [row] = await session.query<{ tickets: number; samples: number; messages: number }>(`
     with candidates as (
-      select s.* from ${STAGING} s
+      select s.id, s.line from ${STAGING} s
       where s.external_id is not null
+        and not exists (select 1 from ${STAGING} e where e.external_id = s.external_id and e.source = s.source and e.line < s.line)
         and not exists (select 1 from tickets t where t.source = s.source::ticket_source and t.external_id = s.external_id)
       union all
-      select s.* from ${STAGING} s
+      select s.id, s.line from ${STAGING} s
       where s.external_id is null
         and not exists (select 1 from ${STAGING} e where e.external_id is null and e.content_hash = s.content_hash and e.line < s.line)
         and not exists (select 1 from tickets t where t.content_hash = s.content_hash)
+    ), numbered as (
+      -- nextval is evaluated above the sort, so numbers follow the file's order.
+      select o.id, nextval('tickets_number_seq'::regclass) as number from (select id from candidates order by line) o
     ), created as (
-      insert into tickets (id, source, external_id, user_id, subject, body, language, category_id, priority, issue_type, status,
+      insert into tickets (id, number, source, external_id, user_id, subject, body, language, category_id, priority, issue_type, status,
                            department_id, content_hash, created_at, updated_at, first_response_at, resolved_at, closed_at)
-      select c.id, c.source::ticket_source, c.external_id, u.id, c.subject, c.body, c.language::language, c.category_id,
+      select c.id, n.number, c.source::ticket_source, c.external_id, u.id, c.subject, c.body, c.language::language, c.category_id,
              c.priority::priority, c.issue_type::issue_type, c.status::ticket_status, c.department_id, c.content_hash,
              coalesce(c.created_at, now()), now(), c.first_response_at, c.resolved_at, c.closed_at
-      from candidates c left join users u on lower(u.email) = lower(c.email)
-      order by c.line
-      on conflict (source, external_id) do nothing
+      from numbered n join ${STAGING} c on c.id = n.id left join users u on lower(u.email) = lower(c.email)
+      ${uniqueIndexes ? 'on conflict (source, external_id) do nothing' : ''}
       returning id
+    ), first_samples as (
+      select s.content_hash, min(s.line) as line from created c join ${STAGING} s on s.id = c.id
+      where s.category is not null
+        and not exists (select 1 from training_samples t where t.content_hash = s.content_hash)
+      group by s.content_hash
     ), samples as (
       insert into training_samples (id, text, language, category, priority, issue_type, department, label_source, ticket_id, content_hash)
       select s.sample_id, case when s.subject_derived then s.body else s.subject || E'\\n' || s.body end, s.language::language, s.category,
              s.priority::priority, s.issue_type::issue_type, s.department, 'historic', s.id, s.content_hash
-      from created c join ${STAGING} s on s.id = c.id
-      where s.category is not null
-      on conflict (content_hash) do nothing
+      from first_samples f join ${STAGING} s on s.line = f.line
+      ${uniqueIndexes ? 'on conflict (content_hash) do nothing' : ''}
       returning 1
     )${
       messages
