@@ -99,8 +99,8 @@ describe('normaliseText', () => {
     expect(normaliseText('и\u0306')).toBe('й');
     expect(contentHash('Йод', 'x')).toBe(contentHash('И\u0306од', 'x'));
   });
-  it('agrees with the reference on random mixes of Latin, Cyrillic and combining characters', () => {
-    const alphabet = [...'abzÀÿĀž ЀАяӘөҚі\u0483\u0300\u0301\u0306\u0308\u1161ᄒ\n\t'];
+  it('agrees with the reference on random mixes of Latin, Cyrillic and combining characters and whitespace', () => {
+    const alphabet = [...'abzÀÿĀž ЀАяӘөҚі\u0483\u0300\u0301\u0306\u0308\u1161ᄒ\n\t   \u00a0\u2003\r'];
     let seed = 7;
     const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     for (let i = 0; i < 2000; i++) {
