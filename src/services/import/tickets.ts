@@ -169,6 +169,8 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
       // Sorts and hashes over the whole file stay in memory; the staging table in local buffers
       // (settable only before the session's first temporary table, hence at the start).
       await session.query(`set local work_mem = '128MB'`);
+      // JIT compiling these few large statements costs more than it saves (1,000,000 rows: 2.6 s).
+      await session.query(`set local jit = off`);
       await session.query('savepoint temp_buffers');
       await session.query(`set local temp_buffers = '64MB'`).then(
         () => session.query('release savepoint temp_buffers'),
