@@ -60,6 +60,9 @@ const NEEDS_ESCAPE = /[\\\t\n\r]/;
 const ESCAPES = /[\\\t\n\r]/g;
 const escapeChar = (c: string): string => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r');
 
+const LOCK_NOT_AVAILABLE = '55P03';
+const DEADLOCK_DETECTED = '40P01';
+
 const quoteIdent = (name: string): string => '"' + name.replaceAll('"', '""') + '"';
 const copyTarget = (table: string, columns: readonly string[]): string => `${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')})`;
 
@@ -178,9 +181,27 @@ function pgliteSession(pglite: PGlite): BulkSession {
  * was; a unique constraint that the loaded rows break fails the rebuild, and with it the
  * transaction. The tables are locked (ACCESS EXCLUSIVE) until the transaction ends, so while the
  * indexes are gone nobody else reads or writes them; the caller must deduplicate by itself.
+ *
+ * With `lockTimeout` (e.g. '3s'), tables that another session is using are given up on after
+ * that long (or at once on a deadlock): nothing is dropped and the result is undefined.
  */
-export async function deferIndexes(session: BulkSession, tables: readonly string[]): Promise<() => Promise<void>> {
-  for (const table of tables) await session.query(`lock table ${quoteIdent(table)} in access exclusive mode`);
+export async function deferIndexes(session: BulkSession, tables: readonly string[], options: { lockTimeout?: string } = {}): Promise<(() => Promise<void>) | undefined> {
+  if (options.lockTimeout) {
+    await session.query('savepoint defer_indexes');
+    try {
+      await session.query(`set local lock_timeout = '${options.lockTimeout.replaceAll("'", "''")}'`);
+      for (const table of tables) await session.query(`lock table ${quoteIdent(table)} in access exclusive mode`);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code !== LOCK_NOT_AVAILABLE && code !== DEADLOCK_DETECTED) throw error;
+      await session.query('rollback to savepoint defer_indexes');
+      return undefined;
+    }
+    await session.query('release savepoint defer_indexes');
+    await session.query('set local lock_timeout to default');
+  } else {
+    for (const table of tables) await session.query(`lock table ${quoteIdent(table)} in access exclusive mode`);
+  }
   const constraints = await session.query<{ table: string; name: string; ddl: string; kind: string }>(
     `select conrelid::regclass::text as table, quote_ident(conname) as name, pg_get_constraintdef(oid) as ddl, contype::text as kind
      from pg_constraint where conrelid = any($1::regclass[]) and contype in ('f', 'u') order by contype, oid`,

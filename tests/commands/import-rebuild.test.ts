@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GENERATED_MAP, generateTicketsCsv } from '../../bench/generate-tickets.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { runCli } from '../support/cli.ts';
+import pg from 'pg';
 
 // `--rebuild-indexes`: a large import into a small table drops the secondary indexes and
 // foreign keys of tickets and training samples, loads, and builds them again. The data must be
@@ -145,4 +146,49 @@ describe('import tickets --rebuild-indexes', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe('error: --rebuild-indexes must be one of auto, always, never (got "sometimes")\n');
   });
+});
+
+describe.runIf(process.env.DATABASE_URL)('import tickets --rebuild-indexes while another session uses the tickets (PostgreSQL)', () => {
+  const large = join(dir, 'large.csv');
+  const LARGE = 20_000;
+  beforeAll(() => generateTicketsCsv(large, LARGE, 5));
+  beforeEach(emptyTickets);
+
+  /** Another session that reads tickets in an open transaction, as a long pipeline run would. */
+  async function reader(): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: database.env.DATABASE_URL });
+    await client.connect();
+    await client.query('begin');
+    await client.query('select count(*) from tickets');
+    return client;
+  }
+  const importLarge = (extra: string[]) => runCli(['import', 'tickets', large, '--map', GENERATED_MAP, '--create-missing', '--json', ...extra], { database, env: { NO_COLOR: '1' } });
+
+  it('auto gives up the rebuild after a short wait and imports row by row, saying so', async () => {
+    const other = await reader();
+    try {
+      const result = await importLarge([]);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toBe('note tickets or training_samples is in use by another session: keeping the indexes (the import is slower); --rebuild-indexes always waits for it\n');
+      expect(JSON.parse(result.stdout)).toMatchObject({ created: LARGE, indexesRebuilt: false });
+    } finally {
+      await other.end();
+    }
+    const [row] = await query<{ n: number }>('select count(*)::int as n from tickets');
+    expect(row!.n).toBe(LARGE);
+  }, 60_000);
+
+  it('always waits for the other session, then rebuilds', async () => {
+    const other = await reader();
+    let finished = false;
+    const running = importLarge(['--rebuild-indexes', 'always']).finally(() => (finished = true));
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    // Staging 20,000 rows takes about 2 s; the import is now waiting for the lock.
+    expect(finished).toBe(false);
+    await other.query('commit');
+    await other.end();
+    const result = await running;
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toMatchObject({ created: LARGE, indexesRebuilt: true });
+  }, 60_000);
 });

@@ -69,6 +69,10 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
               note(ctx, `${ctx.err.warn('rejected')} ${describeError(input.name, error)}`);
             }
           },
+          onNotice(text) {
+            progress.clear();
+            note(ctx, `${ctx.err.warn('note')} ${text}`);
+          },
           onProgress: progress.update,
         },
       ),

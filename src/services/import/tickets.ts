@@ -45,6 +45,8 @@ export interface ImportOptions {
 export interface ImportHooks {
   /** Called for every rejected value, in file order, as soon as it is found. */
   onReject?(error: RowError): void;
+  /** Called with a remark for the person running the import (stderr). */
+  onNotice?(text: string): void;
   /** Called after each block of input with the bytes and rows read so far. */
   onProgress?(progress: { bytes: number; rows: number }): void;
 }
@@ -189,9 +191,13 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
       // Statistics for the joins and deduplication only: the text columns would cost most of it.
       await session.query(`analyze ${STAGING} (line, source, external_id, email, content_hash, id, category)`);
       summary.usersCreated = await createUsers(session);
-      // A dry run never rebuilds: it would lock both tables for nothing.
-      summary.indexesRebuilt = !options.dryRun && (await shouldRebuildIndexes(session, options.rebuildIndexes ?? 'auto', staged));
-      const rebuild = summary.indexesRebuilt ? await deferIndexes(session, ['tickets', 'training_samples']) : undefined;
+      // A dry run never rebuilds: it would lock both tables for nothing. auto waits only briefly
+      // for tables that another session is using (a pipeline run, say), then keeps the indexes.
+      const mode = options.rebuildIndexes ?? 'auto';
+      const wanted = !options.dryRun && (await shouldRebuildIndexes(session, mode, staged));
+      const rebuild = wanted ? await deferIndexes(session, ['tickets', 'training_samples'], mode === 'auto' ? { lockTimeout: AUTO_REBUILD_LOCK_TIMEOUT } : {}) : undefined;
+      if (wanted && !rebuild) hooks.onNotice?.(`tickets or training_samples is in use by another session: keeping the indexes (the import is slower); --rebuild-indexes always waits for it`);
+      summary.indexesRebuilt = rebuild !== undefined;
       const counts = await createTickets(session, withMessages > 0, !summary.indexesRebuilt);
       await rebuild?.();
       summary.created = counts.tickets;
@@ -221,6 +227,8 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
 
 /** Below this many new tickets an import never rebuilds indexes by itself: the rebuild costs more. */
 export const AUTO_REBUILD_MIN_ROWS = 20_000;
+/** How long auto waits to lock tables that another session is using before it keeps the indexes. */
+export const AUTO_REBUILD_LOCK_TIMEOUT = '3s';
 
 /**
  * auto: rebuild when at least AUTO_REBUILD_MIN_ROWS staged rows are new tickets and the tickets
