@@ -40,7 +40,9 @@ export function openInput(path: string, stdin: NodeJS.ReadableStream): InputSour
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String((error as Error).message)}`);
   }
-  return { name: path, size, chunks: asBuffers(createReadStream(path, { highWaterMark: 1024 * 1024 })) };
+  // A read is validated as one batch whose rows live until it is done; 1 MB batches outlived
+  // young-generation collections and grew the heap (import peak RSS 285-299 MB against 232 MB).
+  return { name: path, size, chunks: asBuffers(createReadStream(path, { highWaterMark: 256 * 1024 })) };
 }
 
 async function* asBuffers(stream: AsyncIterable<unknown> | NodeJS.ReadableStream): AsyncGenerator<Buffer> {
