@@ -38,7 +38,7 @@ export interface ImportOptions {
   createMissing: boolean;
   onError: OnError;
   dryRun: boolean;
-  /** Drop the secondary indexes and foreign keys of tickets and training samples for the load, then build them again. */
+  /** Drop the indexes (but the primary keys), unique constraints and foreign keys of tickets and training samples for the load, then build them again. */
   rebuildIndexes?: IndexRebuild | undefined;
 }
 
@@ -67,7 +67,7 @@ export interface ImportSummary {
   departmentsCreated: string[];
   samplesCreated: number;
   messagesCreated: number;
-  /** Whether the secondary indexes and foreign keys were dropped for the load and built again. */
+  /** Whether the indexes, unique constraints and foreign keys were dropped for the load and built again. */
   indexesRebuilt: boolean;
   seconds: number;
   rowsPerSecond: number;
