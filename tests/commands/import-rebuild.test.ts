@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GENERATED_MAP, generateTicketsCsv } from '../../bench/generate-tickets.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { runCli } from '../support/cli.ts';
+import { runCli, spawnCli, startCli } from '../support/cli.ts';
 import pg from 'pg';
 
 // `--rebuild-indexes`: a large import into a small table drops the secondary indexes and
@@ -148,7 +148,7 @@ describe('import tickets --rebuild-indexes', () => {
   });
 });
 
-describe.runIf(process.env.DATABASE_URL)('import tickets --rebuild-indexes while another session uses the tickets (PostgreSQL)', () => {
+describe.runIf(process.env.DATABASE_URL)('import tickets --rebuild-indexes on the PostgreSQL server: another session on the tables, a kill mid-rebuild', () => {
   const large = join(dir, 'large.csv');
   const LARGE = 20_000;
   beforeAll(() => generateTicketsCsv(large, LARGE, 5));
@@ -176,6 +176,43 @@ describe.runIf(process.env.DATABASE_URL)('import tickets --rebuild-indexes while
     }
     const [row] = await query<{ n: number }>('select count(*)::int as n from tickets');
     expect(row!.n).toBe(LARGE);
+  }, 60_000);
+
+  it('killed (SIGKILL) while the indexes are being built again: every index and key is still there, and a rerun is exact', async () => {
+    const watcher = new pg.Client({ connectionString: database.env.DATABASE_URL });
+    await watcher.connect();
+    const env = { ...database.env, NO_COLOR: '1' };
+    try {
+      const started = startCli(['import', 'tickets', large, '--map', GENERATED_MAP, '--create-missing', '--rebuild-indexes', 'always'], env);
+      const building = `select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()
+                         and (query ilike 'create index%' or query ilike 'alter table % add constraint%') and state = 'active'`;
+      let seen = false;
+      for (let i = 0; i < 1500 && !seen; i++) {
+        seen = (await watcher.query<{ n: number }>(building)).rows[0]!.n > 0;
+        if (!seen) await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(seen).toBe(true);
+      started.child.kill('SIGKILL');
+      expect((await started.exited).signal).toBe('SIGKILL');
+      // The server rolls the transaction back once it finds the client gone.
+      for (let i = 0; i < 500; i++) {
+        const open = await watcher.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state <> 'idle'`);
+        if (open.rows[0]!.n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      await watcher.end();
+    }
+    const status = await spawnCli(['db', 'status', '--check', '--json'], env);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ drift: [] });
+    const [before] = await query<{ n: number }>('select count(*)::int as n from tickets');
+    expect(before!.n).toBe(0);
+
+    const rerun = await spawnCli(['import', 'tickets', large, '--map', GENERATED_MAP, '--create-missing', '--json'], env);
+    expect(rerun.stderr).toBe('');
+    expect(JSON.parse(rerun.stdout)).toMatchObject({ created: LARGE, indexesRebuilt: true });
+    expect((await spawnCli(['db', 'status', '--check'], env)).code).toBe(0);
   }, 60_000);
 
   it('always waits for the other session, then rebuilds', async () => {
