@@ -1,8 +1,8 @@
 import type { OutputStream } from './io.ts';
 
 export interface Progress {
-  /** Redraws the line (at most every `intervalMs`): a bar when there is a total, then the text. */
-  update(done: number, text: string): void;
+  /** Redraws the line (at most every `intervalMs`, unless `force`): a bar when there is a total, then the text. */
+  update(done: number, text: string, force?: boolean): void;
   /** Erases the line, e.g. before a warning is written; the next update draws it again. */
   clear(): void;
 }
@@ -19,9 +19,9 @@ export function progressBar(stream: OutputStream, options: { total?: number | un
   let last = Number.NEGATIVE_INFINITY;
   let drawn = false;
   return {
-    update(done, text) {
+    update(done, text, force = false) {
       const now = performance.now();
-      if (now - last < interval) return;
+      if (!force && now - last < interval) return;
       last = now;
       let bar = '';
       if (options.total) {

@@ -259,7 +259,14 @@ describe('import tickets: formats', () => {
     expect(piped.stderr).toBe('');
     const terminal = await runCli(['import', 'tickets', path], { database, tty: true, env: { NO_COLOR: '1' } });
     expect(terminal.code).toBe(0);
-    expect(terminal.stderr).toBe('\r[##############################] 100% 2 rows, ' + terminal.stderr.split(', ')[1]!.split(' rows/s')[0] + ' rows/s\x1b[K\r\x1b[K');
+    const full = '\r[##############################] 100% ';
+    const rate = terminal.stderr.split(', ')[1]!.split(' rows/s')[0];
+    // Reading, then what the writing is doing while the bar stays full, then the line is erased.
+    expect(terminal.stderr).toBe(
+      `${full}2 rows, ${rate} rows/s\x1b[K` +
+        ['creating users', 'creating tickets and training samples', 'committing'].map((step) => `${full}2 rows read; ${step} …\x1b[K`).join('') +
+        '\r\x1b[K',
+    );
     expect(terminal.stdout).toMatch(/^created 0 tickets, skipped 2 existing, rejected 0 /);
   });
 

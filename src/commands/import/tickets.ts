@@ -49,8 +49,14 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
   let reported = 0;
   const bar = progressBar(ctx.io.stderr, { total: input.size });
   const started = performance.now();
+  let last = { bytes: 0, rows: 0 };
   const progress = {
-    update: ({ bytes, rows }: { bytes: number; rows: number }) => bar.update(bytes, `${count(rows)} rows, ${count(ratePerSecond(rows, started))} rows/s`),
+    update: (read: { bytes: number; rows: number }) => {
+      last = read;
+      bar.update(read.bytes, `${count(read.rows)} rows, ${count(ratePerSecond(read.rows, started))} rows/s`);
+    },
+    // Once every row is read the bar stays full while the server writes: say what it is doing.
+    phase: (step: string) => bar.update(last.bytes, `${count(last.rows)} rows read; ${step} …`, true),
     clear: () => bar.clear(),
   };
   let summary: ImportSummary;
@@ -74,6 +80,7 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
             note(ctx, `${ctx.err.warn('note')} ${text}`);
           },
           onProgress: progress.update,
+          onPhase: progress.phase,
         },
       ),
     );

@@ -49,6 +49,8 @@ export interface ImportHooks {
   onNotice?(text: string): void;
   /** Called after each block of input with the bytes and rows read so far. */
   onProgress?(progress: { bytes: number; rows: number }): void;
+  /** Called when the writing, after the last row is read, moves on to its next step. */
+  onPhase?(step: string): void;
 }
 
 export interface ImportSummary {
@@ -186,6 +188,7 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
         await session.rollback();
         return finish();
       }
+      hooks.onPhase?.('creating users');
       summary.departmentsCreated = await createDepartments(session, [...lookups.newDepartments.values()]);
       summary.categoriesCreated = await createCategories(session, [...lookups.newCategories.values()]);
       // Statistics for the joins and deduplication only: the text columns would cost most of it.
@@ -198,8 +201,12 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
       const rebuild = wanted ? await deferIndexes(session, ['tickets', 'training_samples'], mode === 'auto' ? { lockTimeout: AUTO_REBUILD_LOCK_TIMEOUT } : {}) : undefined;
       if (wanted && !rebuild) hooks.onNotice?.(`tickets or training_samples is in use by another session: keeping the indexes (the import is slower); --rebuild-indexes always waits for it`);
       summary.indexesRebuilt = rebuild !== undefined;
+      hooks.onPhase?.('creating tickets and training samples');
       const counts = await createTickets(session, withMessages > 0, !summary.indexesRebuilt);
-      await rebuild?.();
+      if (rebuild) {
+        hooks.onPhase?.('building the indexes and keys again');
+        await rebuild();
+      }
       summary.created = counts.tickets;
       summary.samplesCreated = counts.samples;
       summary.messagesCreated = counts.messages;
@@ -207,6 +214,7 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
       // Tickets imported already handled (any status but new) count in daily_stats now; new ones
       // count when the pipeline decides them. Staging ids are the created tickets' ids.
       if (counts.tickets > 0) {
+        hooks.onPhase?.('adding to the daily statistics');
         await session.query(
           addContributionsSql(options.statsTimeZone ?? DEFAULT_PIPELINE_CONFIG.timeZone, { ticketWhere: `tk.id in (select id from ${STAGING})`, predictionWhere: 'false' }),
         );
@@ -214,6 +222,7 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
       if (options.dryRun) {
         await session.rollback();
       } else {
+        hooks.onPhase?.('committing');
         await session.commit();
         summary.written = true;
       }
