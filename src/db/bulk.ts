@@ -186,21 +186,25 @@ function pgliteSession(pglite: PGlite): BulkSession {
  * that long (or at once on a deadlock): nothing is dropped and the result is undefined.
  */
 export async function deferIndexes(session: BulkSession, tables: readonly string[], options: { lockTimeout?: string } = {}): Promise<(() => Promise<void>) | undefined> {
-  if (options.lockTimeout) {
+  const lockAll = async (): Promise<void> => {
+    for (const table of tables) await session.query(`lock table ${quoteIdent(table)} in access exclusive mode`);
+  };
+  if (!options.lockTimeout) {
+    await lockAll();
+  } else {
     await session.query('savepoint defer_indexes');
     try {
       await session.query(`set local lock_timeout = '${options.lockTimeout.replaceAll("'", "''")}'`);
-      for (const table of tables) await session.query(`lock table ${quoteIdent(table)} in access exclusive mode`);
+      await lockAll();
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code !== LOCK_NOT_AVAILABLE && code !== DEADLOCK_DETECTED) throw error;
       await session.query('rollback to savepoint defer_indexes');
       return undefined;
     }
+    // The locks stay with the transaction; the timeout must not outlive the savepoint.
     await session.query('release savepoint defer_indexes');
     await session.query('set local lock_timeout to default');
-  } else {
-    for (const table of tables) await session.query(`lock table ${quoteIdent(table)} in access exclusive mode`);
   }
   const constraints = await session.query<{ table: string; name: string; ddl: string; kind: string }>(
     `select conrelid::regclass::text as table, quote_ident(conname) as name, pg_get_constraintdef(oid) as ddl, contype::text as kind
