@@ -202,7 +202,8 @@ export async function deferIndexes(session: BulkSession, tables: readonly string
       await session.query('rollback to savepoint defer_indexes');
       return undefined;
     }
-    // The locks stay with the transaction; the timeout must not outlive the savepoint.
+    // The locks stay with the transaction, and so would the timeout (SET LOCAL outlives a released
+    // savepoint): put it back for the statements that follow.
     await session.query('release savepoint defer_indexes');
     await session.query('set local lock_timeout to default');
   }
