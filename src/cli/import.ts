@@ -20,7 +20,7 @@ export function registerImportCommands(program: Command, context: ContextFor): v
     .option('--on-error <mode>', 'fail: any rejected row means nothing is written; skip: write the valid rows', 'fail')
     .option('--errors <file>', 'write every rejected value as JSON lines (line, field, value, reason)')
     .option('--dry-run', 'validate everything and report what would be created, skipped and rejected, writing nothing')
-    .option('--rebuild-indexes <when>', 'auto: for a large import into a small tickets table, drop the indexes, unique constraints and foreign keys of tickets and training samples (not the primary keys) and build them again at the end (about twice as fast; both tables are locked until the import ends; waits 3 s at most for a table in use, then keeps them); always (waits for the lock); never', 'auto')
+    .option('--rebuild-indexes <when>', 'auto: for a large import into a small tickets table, drop the indexes, unique constraints and foreign keys of tickets and training samples (not the primary keys) and build them again at the end (the writing twice as fast; both tables are locked until the import ends; waits 3 s at most for a table in use, then keeps them); always (waits for the lock); never', 'auto')
     .option('--json', 'print the summary as JSON')
     .addHelpText(
       'after',
