@@ -224,8 +224,9 @@ export async function deferIndexes(session: BulkSession, tables: readonly string
   for (const c of constraints) await session.query(`alter table ${c.table} drop constraint ${c.name}`);
   for (const index of indexes) await session.query(`drop index ${index.name}`);
   return async () => {
-    // Sorts for the index builds in memory where the server allows it (a session setting).
-    await session.query(`set local maintenance_work_mem = '256MB'`);
+    // Sorts for the index builds in memory where the server allows it (a session setting). Not
+    // on PGlite: there that memory would be this process's own.
+    if (session.backend === 'postgresql') await session.query(`set local maintenance_work_mem = '256MB'`);
     for (const c of constraints.filter((k) => k.kind === 'u')) await session.query(`alter table ${c.table} add constraint ${c.name} ${c.ddl}`);
     for (const index of indexes) await session.query(index.ddl);
     for (const c of constraints.filter((k) => k.kind === 'f')) await session.query(`alter table ${c.table} add constraint ${c.name} ${c.ddl}`);
