@@ -135,8 +135,13 @@ describe('import tickets --rebuild-indexes', () => {
     await expect(query(`update tickets set user_id = gen_random_uuid() where number = (select min(number) from tickets)`)).rejects.toThrow(/tickets_user_id_foreign/);
   });
 
-  it('auto keeps the indexes for a small import; a dry run never rebuilds', async () => {
-    expect(JSON.parse((await importCli(['--dry-run', '--rebuild-indexes', 'always'])).stdout)).toMatchObject({ created: ROWS, written: false, indexesRebuilt: false });
+  it('auto keeps the indexes for a small import; a dry run rebuilds only with always, and rolls the rebuild back too', async () => {
+    const before = await schema();
+    expect(JSON.parse((await importCli(['--dry-run', '--rebuild-indexes', 'always'])).stdout)).toMatchObject({ created: ROWS, written: false, indexesRebuilt: true });
+    expect(await schema()).toEqual(before);
+    expect(JSON.parse((await importCli(['--dry-run'])).stdout)).toMatchObject({ created: ROWS, written: false, indexesRebuilt: false });
+    const [row] = await query<{ n: number }>('select count(*)::int as n from tickets');
+    expect(row!.n).toBe(0);
     expect(JSON.parse((await importCli([])).stdout)).toMatchObject({ created: ROWS, written: true, indexesRebuilt: false });
   });
 

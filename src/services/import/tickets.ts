@@ -194,10 +194,11 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
       // Statistics for the joins and deduplication only: the text columns would cost most of it.
       await session.query(`analyze ${STAGING} (line, source, external_id, email, content_hash, id, category)`);
       summary.usersCreated = await createUsers(session);
-      // A dry run never rebuilds: it would lock both tables for nothing. auto waits only briefly
-      // for tables that another session is using (a pipeline run, say), then keeps the indexes.
+      // A dry run rebuilds only when asked to (always): it would lock both tables for a result
+      // that is rolled back, but a dry run of a large migration is then as fast as the import.
+      // auto waits only briefly for tables another session is using, then keeps the indexes.
       const mode = options.rebuildIndexes ?? 'auto';
-      const wanted = !options.dryRun && (await shouldRebuildIndexes(session, mode, staged));
+      const wanted = (!options.dryRun || mode === 'always') && (await shouldRebuildIndexes(session, mode, staged));
       const rebuild = wanted ? await deferIndexes(session, ['tickets', 'training_samples'], mode === 'auto' ? { lockTimeout: AUTO_REBUILD_LOCK_TIMEOUT } : {}) : undefined;
       if (wanted && !rebuild) hooks.onNotice?.(`tickets or training_samples is in use by another session: keeping the indexes (the import is slower); --rebuild-indexes always waits for it`);
       summary.indexesRebuilt = rebuild !== undefined;
