@@ -244,21 +244,24 @@ export const AUTO_REBUILD_LOCK_TIMEOUT = '3s';
  * auto: rebuild when at least AUTO_REBUILD_MIN_ROWS staged rows are new tickets and the tickets
  * table holds no more rows than that (a migration into a new helpdesk): one build over
  * everything is then cheaper than growing the indexes row by row. A rerun that adds nothing
- * does not rebuild. Counting existing tickets stops past the new ones, so a large table costs nothing.
+ * does not rebuild. The existing tickets are counted first, and only up to the staged ones: a
+ * table larger than the file, or an empty one, settles it without looking up a single key.
  */
 async function shouldRebuildIndexes(session: BulkSession, mode: IndexRebuild, staged: number): Promise<boolean> {
   if (staged === 0 || mode === 'never') return false;
   if (mode === 'always') return true;
   if (staged < AUTO_REBUILD_MIN_ROWS) return false;
+  const [existing] = await session.query<{ n: number }>(`select count(*)::int as n from (select 1 from tickets limit $1) t`, [staged + 1]);
+  const tickets = existing?.n ?? 0;
+  if (tickets > staged) return false;
+  if (tickets === 0) return true;
   const [fresh] = await session.query<{ n: number }>(`
     select ((select count(*) from ${STAGING} s where s.external_id is not null
               and not exists (select 1 from tickets t where t.source = s.source::ticket_source and t.external_id = s.external_id))
          + (select count(*) from ${STAGING} s where s.external_id is null
               and not exists (select 1 from tickets t where t.content_hash = s.content_hash)))::int as n`);
   const rows = fresh?.n ?? 0;
-  if (rows < AUTO_REBUILD_MIN_ROWS) return false;
-  const [existing] = await session.query<{ n: number }>(`select count(*)::int as n from (select 1 from tickets limit $1) t`, [rows + 1]);
-  return (existing?.n ?? 0) <= rows;
+  return rows >= AUTO_REBUILD_MIN_ROWS && tickets <= rows;
 }
 
 async function loadLookups(session: BulkSession): Promise<Lookups> {
