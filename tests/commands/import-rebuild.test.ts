@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GENERATED_MAP, generateTicketsCsv } from '../../bench/generate-tickets.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createTestDatabase, emptyImportedData, sql, type TestDatabase } from '../support/database.ts';
 import { runCli, spawnCli, startCli } from '../support/cli.ts';
 import pg from 'pg';
 
@@ -25,14 +25,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
-  return database.db.em.getConnection().execute<T[]>(sql);
-}
-async function emptyTickets(): Promise<void> {
-  await query('truncate tickets, training_samples, users, ticket_messages, ai_predictions, daily_stats cascade');
-  await query('delete from categories');
-  await query('delete from departments');
-}
+const query = <T = Record<string, unknown>>(text: string): Promise<T[]> => sql<T>(database, text);
+const emptyTickets = (): Promise<void> => emptyImportedData(database);
 const importCli = (args: string[]) => runCli(['import', 'tickets', csv, '--map', GENERATED_MAP, '--create-missing', '--json', ...args], { database });
 
 /** Every index and constraint of the tables an import writes, as the catalog defines them. */

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createTestDatabase, emptyImportedData, sql, type TestDatabase } from '../support/database.ts';
 import { runCli } from '../support/cli.ts';
 
 const IT_TICKETS = new URL('../../../shared/data/it-tickets/tickets.csv', import.meta.url).pathname;
@@ -19,18 +19,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
-  return database.db.em.getConnection().execute<T[]>(sql);
-}
+const query = <T = Record<string, unknown>>(text: string): Promise<T[]> => sql<T>(database, text);
 async function count(table: string): Promise<number> {
   const [row] = await query<{ n: number }>(`select count(*)::int as n from ${table}`);
   return row!.n;
 }
-async function emptyTickets(): Promise<void> {
-  await query('truncate tickets, training_samples, users, ticket_messages, ai_predictions cascade');
-  await query('delete from categories');
-  await query('delete from departments');
-}
+const emptyTickets = (): Promise<void> => emptyImportedData(database);
 function file(name: string, content: string | Buffer): string {
   const path = join(dir, name);
   writeFileSync(path, content);

@@ -71,3 +71,15 @@ async function postgresCopy(url: string): Promise<TestDatabase> {
     },
   };
 }
+
+/** Runs SQL on a test database through the ORM's connection. */
+export async function sql<T = Record<string, unknown>>(database: TestDatabase, text: string): Promise<T[]> {
+  return database.db.em.getConnection().execute<T[]>(text);
+}
+
+/** Everything an import writes, and the categories and departments, gone: a clean slate for an import test. */
+export async function emptyImportedData(database: TestDatabase): Promise<void> {
+  await sql(database, 'truncate tickets, training_samples, users, ticket_messages, ai_predictions, daily_stats cascade');
+  await sql(database, 'delete from categories');
+  await sql(database, 'delete from departments');
+}
