@@ -86,7 +86,12 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
 }
 
 /** Runs bin/helpdesk as its own process, as a script would. */
-export function spawnCli(args: string[], env: Record<string, string | undefined> = {}, input?: string, nodeArgs: string[] = []): Promise<CliResult> {
+/**
+ * Runs bin/helpdesk as a child process. `input` is written to its stdin, which is then closed;
+ * `null` leaves stdin open and silent (as a terminal-less script that never writes would), so a
+ * command that waited for input would never exit and the test would time out.
+ */
+export function spawnCli(args: string[], env: Record<string, string | undefined> = {}, input?: string | null, nodeArgs: string[] = []): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
@@ -97,10 +102,13 @@ export function spawnCli(args: string[], env: Record<string, string | undefined>
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.on('close', (code) => {
+      child.stdin.destroy();
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
     // A command that exits before reading its input closes the pipe: not a test failure.
     child.stdin.on('error', () => undefined);
-    child.stdin.end(input ?? '');
+    if (input !== null) child.stdin.end(input ?? '');
   });
 }
 
