@@ -116,6 +116,8 @@ export interface StartedCli {
   child: ChildProcess;
   /** Resolves when the process has exited (killed: code null and the signal). */
   exited: Promise<CliResult & { signal: NodeJS.Signals | null }>;
+  /** Resolves once `text` has appeared on its stderr; fails if the process exits first. */
+  stderrShows(text: string): Promise<void>;
 }
 
 /** Starts bin/helpdesk as its own process without waiting for it, so that a test can kill it. */
@@ -126,11 +128,22 @@ export function startCli(args: string[], env: Record<string, string | undefined>
   });
   let stdout = '';
   let stderr = '';
+  const waiting: { text: string; resolve: () => void }[] = [];
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+    for (const w of waiting.filter((w) => stderr.includes(w.text))) w.resolve();
+  });
   const exited = new Promise<CliResult & { signal: NodeJS.Signals | null }>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code: code ?? -1, signal, stdout, stderr }));
   });
-  return { child, exited };
+  const stderrShows = (text: string): Promise<void> =>
+    stderr.includes(text)
+      ? Promise.resolve()
+      : Promise.race([
+          new Promise<void>((resolve) => waiting.push({ text, resolve })),
+          exited.then((r) => Promise.reject(new Error(`exited (code ${r.code}) before printing ${JSON.stringify(text)}: ${r.stderr}`))),
+        ]);
+  return { child, exited, stderrShows };
 }
