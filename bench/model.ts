@@ -23,10 +23,11 @@ import { resolveTarget } from '../src/db/target.ts';
 import { classifyTexts } from '../src/services/model/classify.ts';
 import { loadActiveModel, type LoadedModel } from '../src/services/model/registry.ts';
 import { sha1Mod5, TICKETS_CSV } from './ml/data.ts';
+import { sharedPath } from './support.ts';
 
-const PY = '/usr/bin/python3';
-const SPLIT_PY = '/work/shared/bench/split_dev.py';
-const BASELINE_PY = '/work/shared/bench/sklearn_baseline.py';
+const PY = 'python3';
+const SPLIT_PY = sharedPath('bench', 'split_dev.py');
+const BASELINE_PY = sharedPath('bench', 'sklearn_baseline.py');
 const BIN = fileURLToPath(new URL('../bin/helpdesk', import.meta.url));
 
 const keepAt = process.argv.indexOf('--keep');

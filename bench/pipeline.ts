@@ -1,6 +1,6 @@
 // Pipeline benchmark: `helpdesk pipeline run` on PostgreSQL, one process, then two at once.
 //
-//   node bench/pipeline.ts [TICKETS] [BATCH]        (default 20000 tickets, the CLI's batch size)
+//   node bench/pipeline.ts [TICKETS] [BATCH]        (default 60000 tickets, the CLI's batch size)
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/helpdesk_bench_pipeline node bench/pipeline.ts
 //
 // The database is dropped and recreated (reference data seeded), the labelled IT sample and the

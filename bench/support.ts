@@ -1,9 +1,20 @@
 // Shared by the benchmarks: number formatting, progress lines, and a fresh helpdesk database.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 
 export const BIN = fileURLToPath(new URL('../bin/helpdesk', import.meta.url));
+
+/**
+ * The shared material (data sets, reference scripts): `HELPDESK_SHARED_DIR`, else `../shared` beside
+ * the project. Never an absolute path of one machine.
+ */
+export const SHARED_DIR = process.env.HELPDESK_SHARED_DIR
+  ? resolve(process.env.HELPDESK_SHARED_DIR)
+  : fileURLToPath(new URL('../../shared', import.meta.url));
+
+export const sharedPath = (...parts: string[]): string => join(SHARED_DIR, ...parts);
 
 export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 

@@ -14,10 +14,11 @@ import { join } from 'node:path';
 import { loadSplit } from './data.ts';
 import { evaluateModel, predictMany, trainClassifier } from '../../src/ml/classifier.ts';
 import { serializeModel, deserializeModel } from '../../src/ml/model.ts';
+import { sharedPath } from '../support.ts';
 
-const SPLIT_PY = '/work/shared/bench/split_dev.py';
-const BASELINE_PY = '/work/shared/bench/sklearn_baseline.py';
-const PY = '/usr/bin/python3';
+const SPLIT_PY = sharedPath('bench', 'split_dev.py');
+const BASELINE_PY = sharedPath('bench', 'sklearn_baseline.py');
+const PY = 'python3';
 
 function fmt(x: number, d = 4): string {
   return x.toFixed(d);

@@ -3,8 +3,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { Sample } from '../../src/ml/classifier.ts';
+import { sharedPath } from '../support.ts';
 
-export const TICKETS_CSV = '/work/shared/data/it-tickets/tickets.csv';
+export const TICKETS_CSV = sharedPath('data', 'it-tickets', 'tickets.csv');
 
 /** SHA-1 hex of the UTF-8 text, as an integer, mod 5 (digit by digit, no BigInt needed). */
 export function sha1Mod5(text: string): number {

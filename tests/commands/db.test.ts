@@ -1,4 +1,5 @@
 import { MIGRATIONS } from '../../migrations/index.ts';
+import { MIGRATIONS_TABLE } from '../../src/db/config.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadReferenceFixtures } from '../../src/services/reference/fixtures.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -162,5 +163,37 @@ describe('db commands in-process', () => {
     expect(help.stdout).toContain('Usage: helpdesk db init [options]');
     expect(help.stdout).toContain('Examples:');
     expect(help.stderr).toBe('');
+  });
+});
+
+describe('db status --check fails on a database that is not what the code expects', () => {
+  let other: TestDatabase;
+  beforeAll(async () => {
+    other = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await other?.dispose();
+  });
+  const execute = (query: string) => other.db.orm.em.fork().getConnection().execute(query);
+
+  it('a drifted schema (a column the entities do not have, an index gone): exit 1 naming the first difference', async () => {
+    await execute('alter table departments add column legacy_code text');
+    const result = await runCli(['db', 'status', '--check'], { database: other });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: the schema differs from the entities \(\d+ statements?(\(s\))?\): .*legacy_code.*\n$/);
+    const json = JSON.parse((await runCli(['db', 'status', '--json'], { database: other })).stdout);
+    expect(json.drift.some((statement: string) => statement.includes('legacy_code'))).toBe(true);
+    await execute('alter table departments drop column legacy_code');
+    expect((await runCli(['db', 'status', '--check'], { database: other })).code).toBe(0);
+  });
+
+  it('a migration not applied: exit 1 saying how many and what to run', async () => {
+    const last = MIGRATIONS.at(-1)!.name;
+    await execute(`delete from ${MIGRATIONS_TABLE} where name like '${last}%'`);
+    const result = await runCli(['db', 'status', '--check'], { database: other });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: 1 pending migrations?(\(s\))?: run `helpdesk db migrate`\n$/);
+    const json = JSON.parse((await runCli(['db', 'status', '--json'], { database: other })).stdout);
+    expect(json.pending).toHaveLength(1);
   });
 });

@@ -130,10 +130,22 @@ describe('model train / list / show / evaluate / predict / activate on the fixtu
       ['priority', 108, 4],
       ['issue_type', 108, 3],
     ]);
+    // Each head's figures are the ones its stored holdout confusion matrix gives, recomputed here:
+    // accuracy = trace / n, macro-F1 = the mean of the per-class F1 from the matrix.
+    const stored = JSON.parse((await runCli(['model', 'show', out.id, '--json'], { database })).stdout);
     for (const h of out.heads) {
       expect(h.holdout).toBeGreaterThan(10);
-      expect(h.macroF1).toBeGreaterThanOrEqual(0);
-      expect(h.macroF1).toBeLessThanOrEqual(1);
+      const confusion: number[][] = stored.metrics[h.head].confusion;
+      const n = confusion.flat().reduce((a, b) => a + b, 0);
+      expect(n).toBe(h.holdout);
+      expect(h.accuracy).toBeCloseTo(confusion.reduce((sum, row, i) => sum + row[i]!, 0) / n, 10);
+      const f1 = confusion.map((row, i) => {
+        const tp = row[i]!;
+        const predicted = confusion.reduce((sum, r) => sum + r[i]!, 0);
+        const actual = row.reduce((a, b) => a + b, 0);
+        return tp === 0 ? 0 : (2 * tp) / (predicted + actual);
+      });
+      expect(h.macroF1).toBeCloseTo(f1.reduce((a, b) => a + b, 0) / f1.length, 10);
     }
     // 108 texts in three languages: the category head must still learn something
     expect(out.heads[0].accuracy).toBeGreaterThan(0.3);
@@ -226,7 +238,8 @@ describe('model train / list / show / evaluate / predict / activate on the fixtu
     // the model was trained on these very texts: it knows them well
     expect(report.heads.category.accuracy).toBeGreaterThan(0.9);
     expect(report.heads.category.perClass.map((c: { support: number }) => c.support)).toEqual([14, 13, 14, 14, 14, 13, 13, 13]);
-    expect(report.heads.category.ece).toBeGreaterThanOrEqual(0);
+    // Calibrated on the holdout, the confidences on known texts stay close to the accuracy.
+    expect(report.heads.category.ece).toBeLessThan(0.3);
 
     const jsonl = join(tmp, 'labelled.jsonl');
     writeFileSync(jsonl, history.map((r) => JSON.stringify({ subject: r.subject, body: r.body, department: r.department })).join('\n') + '\n');
@@ -278,8 +291,10 @@ describe('model train / list / show / evaluate / predict / activate on the fixtu
       expect(head.top[0]!.p).toBeGreaterThanOrEqual(head.top[1]!.p);
       expect(head.top[1]!.p).toBeGreaterThanOrEqual(head.top[2]!.p);
     }
-    expect(['model', 'urgency_words', 'category_default', 'rules']).toContain(r.derived.priority.source);
-    expect(['model', 'template_match', 'urgency_words', 'rules']).toContain(r.derived.issue_type.source);
+    // The priority head is not trusted on 108 samples, so the category's default decides; the
+    // text is the password-reset template's own trigger, so the issue type comes from the match.
+    expect(r.derived.priority).toMatchObject({ value: 'high', source: 'category_default' });
+    expect(r.derived.issue_type).toMatchObject({ value: 'auto_resolvable', source: 'template_match' });
 
     const kk = JSON.parse((await runCli(['model', 'predict', '--json', '--text', 'Құпиясөзімді ұмытып қалдым, жүйеге кіре алмай жатырмын. Көмектесіңізші.'], { database })).stdout);
     expect(kk.language.value).toBe('kk');

@@ -31,11 +31,11 @@ describe('without a terminal nothing waits for input', () => {
     [['users', 'add', '--name', 'Dana'], 'error: missing required option --email\n'],
   ];
 
-  it.each(cases)('helpdesk %j exits 2 at once naming what is missing', async (args, stderr) => {
-    const started = Date.now();
-    const result = await spawnCli(args, env);
+  // stdin stays open and silent: a command that waited for an answer would never exit, and the
+  // test would time out instead of passing (how long it takes is the benchmarks' business).
+  it.each(cases)('helpdesk %j exits 2 without waiting for input, naming what is missing', async (args, stderr) => {
+    const result = await spawnCli(args, env, null);
     expect(result).toEqual({ code: 2, stdout: '', stderr });
-    expect(Date.now() - started).toBeLessThan(15_000);
   });
 
   it('a complete command runs to the end with stdin closed', async () => {

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,6 @@ import { runCli, spawnCli, startCli } from '../support/cli.ts';
 const TICKETS = 2000;
 const BATCH = 40;
 const fixture = (path: string): string => fileURLToPath(new URL(`../../fixtures/${path}`, import.meta.url));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let database: TestDatabase;
 let env: Record<string, string>;
@@ -126,53 +125,22 @@ const readState = () => inspect(async (query) => (await query<State>(STATE))[0]!
 
 describe('pipeline run killed with SIGKILL mid-run, then run again', () => {
   it('leaves whole batches only; the rerun decides the rest, each ticket exactly once', async () => {
-    let partial = 0;
     const args = ['pipeline', 'run', '--batch', String(BATCH)];
-    if (database.backend === 'postgresql') {
-      // Watch the predictions appear from another connection; kill once ten batches are in.
-      const client = new pg.Client({ connectionString: env.DATABASE_URL });
-      await client.connect();
-      try {
-        const run = startCli(args, env);
-        let seen = 0;
-        while (seen < 10 * BATCH) {
-          seen = (await client.query<{ n: number }>('select count(*)::int as n from ai_predictions')).rows[0]!.n;
-          if (run.child.exitCode !== null) break;
-        }
-        run.child.kill('SIGKILL');
-        const killed = await run.exited;
-        expect(killed.signal, `finished before the kill: ${killed.stderr}`).toBe('SIGKILL');
-      } finally {
-        await client.end();
-      }
-      partial = (await readState()).decided;
-    } else {
-      // PGlite: the child holds the directory, so the test cannot watch. Time a whole run on a
-      // copy of the directory, then kill the real one when it is about half way through
-      // (process start and model loading included), later if nothing was committed yet.
-      const copy = join(tmp, 'copy');
-      cpSync(env.HELPDESK_DATA_DIR!, copy, { recursive: true });
-      const started = performance.now();
-      const full = await spawnCli([...args, '--json'], { ...env, HELPDESK_DATA_DIR: copy });
-      const wall = performance.now() - started;
-      expect(full.code).toBe(0);
-      expect(JSON.parse(full.stdout).processed).toBe(TICKETS);
-      const work = JSON.parse(full.stdout).seconds * 1000;
-      rmSync(copy, { recursive: true, force: true });
-      for (const share of [0.4, 0.6, 0.8]) {
-        const run = startCli(args, env);
-        await sleep(wall - work + share * work);
-        run.child.kill('SIGKILL');
-        const killed = await run.exited;
-        expect(killed.signal, `finished before the kill: ${killed.stderr}`).toBe('SIGKILL');
-        partial = (await readState()).decided;
-        if (partial > 0) break;
-      }
-    }
-    // Killed mid-run: some batches committed, not all, and only whole ones.
-    expect(partial).toBeGreaterThan(0);
-    expect(partial).toBeLessThan(TICKETS);
-    expect(partial % BATCH).toBe(0);
+    /** Runs the pipeline until it reaches `failpoint` (HELPDESK_FAILPOINT), and kills it there. */
+    const killAt = async (failpoint: string): Promise<void> => {
+      const run = startCli(args, { ...env, HELPDESK_FAILPOINT: failpoint });
+      await run.stderrShows(`failpoint ${failpoint.split('#')[0]}\n`);
+      run.child.kill('SIGKILL');
+      const killed = await run.exited;
+      expect(killed.signal, `finished before the kill: ${killed.stderr}`).toBe('SIGKILL');
+      expect(killed.stderr).toBe(`failpoint ${failpoint.split('#')[0]}\n`);
+    };
+    // Killed while its third batch is written but not committed: two whole batches stay.
+    await killAt('pipeline:batch-written#3');
+    expectConsistent(await readState(), 2 * BATCH);
+    // Killed right after its second batch committed: both stay, on top of the two before.
+    await killAt('pipeline:batch-committed#2');
+    const partial = 4 * BATCH;
     expectConsistent(await readState(), partial);
 
     const rerun = await spawnCli([...args, '--json'], env);

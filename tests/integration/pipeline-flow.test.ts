@@ -59,3 +59,36 @@ describe('pipeline on the fixture tickets', () => {
     expect(again.processed).toBe(0);
   });
 });
+
+describe('pipeline when the operators fill up', () => {
+  let tight: TestDatabase;
+  beforeAll(async () => {
+    tight = await createTestDatabase();
+    await seedReferenceData(tight.db.em.fork(), loadReferenceFixtures());
+    await insertNewTickets(tight.db.em.fork(), readFixtureTickets('incoming'));
+    // One place per operator: 60 tickets are far more than the operators can take, so capacity
+    // is reached and the rest must queue (with the fixture capacities nobody comes near it).
+    await sql`update operators set capacity = 1`.execute(tight.db.em.fork().getKysely<any>());
+  });
+  afterAll(async () => {
+    await tight?.dispose();
+  });
+
+  it('never gives an operator more open tickets than their capacity; the rest wait in their department', async () => {
+    const summary = await runPipeline(tight.db.em.fork(), fixtureClassifier(), { batchSize: 7, dryRun: false, config: DEFAULT_PIPELINE_CONFIG });
+    expect(summary.processed).toBe(60);
+    const k = tight.db.em.fork().getKysely<any>();
+    const loads = (await sql<{ load: number; capacity: number }>`
+      select count(t.id)::int as load, o.capacity from operators o
+      left join tickets t on t.operator_id = o.id and t.status in ('new','in_work','waiting')
+      group by o.id, o.capacity`.execute(k)).rows;
+    expect(loads.length).toBeGreaterThan(0);
+    expect(loads.filter((l) => l.load > l.capacity)).toEqual([]);
+    // Capacity was really the limit: operators are full and tickets queued behind them.
+    expect(loads.filter((l) => l.load === l.capacity).length).toBeGreaterThan(0);
+    expect(summary.decisions.routed).toBe(loads.reduce((sum, l) => sum + l.load, 0));
+    expect(summary.decisions.queued).toBeGreaterThan(0);
+    const queued = (await sql<{ n: number }>`select count(*)::int as n from tickets where status = 'in_work' and operator_id is null and not escalated`.execute(k)).rows[0]!.n;
+    expect(queued).toBe(summary.decisions.queued);
+  });
+});

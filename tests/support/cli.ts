@@ -86,7 +86,12 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
 }
 
 /** Runs bin/helpdesk as its own process, as a script would. */
-export function spawnCli(args: string[], env: Record<string, string | undefined> = {}, input?: string, nodeArgs: string[] = []): Promise<CliResult> {
+/**
+ * Runs bin/helpdesk as a child process. `input` is written to its stdin, which is then closed;
+ * `null` leaves stdin open and silent (as a terminal-less script that never writes would), so a
+ * command that waited for input would never exit and the test would time out.
+ */
+export function spawnCli(args: string[], env: Record<string, string | undefined> = {}, input?: string | null, nodeArgs: string[] = []): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
@@ -97,10 +102,13 @@ export function spawnCli(args: string[], env: Record<string, string | undefined>
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.on('close', (code) => {
+      child.stdin.destroy();
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
     // A command that exits before reading its input closes the pipe: not a test failure.
     child.stdin.on('error', () => undefined);
-    child.stdin.end(input ?? '');
+    if (input !== null) child.stdin.end(input ?? '');
   });
 }
 
@@ -108,6 +116,8 @@ export interface StartedCli {
   child: ChildProcess;
   /** Resolves when the process has exited (killed: code null and the signal). */
   exited: Promise<CliResult & { signal: NodeJS.Signals | null }>;
+  /** Resolves once `text` has appeared on its stderr; fails if the process exits first. */
+  stderrShows(text: string): Promise<void>;
 }
 
 /** Starts bin/helpdesk as its own process without waiting for it, so that a test can kill it. */
@@ -118,11 +128,22 @@ export function startCli(args: string[], env: Record<string, string | undefined>
   });
   let stdout = '';
   let stderr = '';
+  const waiting: { text: string; resolve: () => void }[] = [];
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+    for (const w of waiting.filter((w) => stderr.includes(w.text))) w.resolve();
+  });
   const exited = new Promise<CliResult & { signal: NodeJS.Signals | null }>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code: code ?? -1, signal, stdout, stderr }));
   });
-  return { child, exited };
+  const stderrShows = (text: string): Promise<void> =>
+    stderr.includes(text)
+      ? Promise.resolve()
+      : Promise.race([
+          new Promise<void>((resolve) => waiting.push({ text, resolve })),
+          exited.then((r) => Promise.reject(new Error(`exited (code ${r.code}) before printing ${JSON.stringify(text)}: ${r.stderr}`))),
+        ]);
+  return { child, exited, stderrShows };
 }

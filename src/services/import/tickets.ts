@@ -18,6 +18,7 @@ import {
 import { DEFAULT_PIPELINE_CONFIG } from '../pipeline/config.ts';
 import { addContributionsSql } from '../stats/contributions.ts';
 import { FIELD_INDEX, INVALID_UTF8, STAGING_COLUMNS, STAGING_DDL, stageRow, type CategoryRow, type Lookups, type NamedRow, type RawRow, type RowError } from './rows.ts';
+import { failpoint } from '../../db/failpoint.ts';
 
 export type OnError = 'fail' | 'skip';
 /** auto: rebuild when the import is large against the tickets already there (see `shouldRebuildIndexes`). */
@@ -184,6 +185,7 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
       await session.copyIn(STAGING, STAGING_COLUMNS, copyData());
       stagedAt = performance.now();
       summary.phases.stagingSeconds = (stagedAt - started) / 1000;
+      await failpoint('import:staged');
       if (failFast && rejected > 0) {
         await session.rollback();
         return finish();
@@ -208,6 +210,7 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
         hooks.onPhase?.('building the indexes and keys again');
         await rebuild();
       }
+      await failpoint('import:written');
       summary.created = counts.tickets;
       summary.samplesCreated = counts.samples;
       summary.messagesCreated = counts.messages;
@@ -224,8 +227,10 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
         await session.rollback();
       } else {
         hooks.onPhase?.('committing');
+        await failpoint('import:before-commit');
         await session.commit();
         summary.written = true;
+        await failpoint('import:committed');
       }
       return finish();
     } catch (error) {

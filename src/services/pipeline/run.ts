@@ -10,6 +10,7 @@ import type { PipelineConfig } from './config.ts';
 import { assess, route, type DecisionRecord, type ReferenceData } from './decide.ts';
 import { loadReferenceData } from './reference.ts';
 import { recordAssignment, type OperatorLoad } from './router.ts';
+import { failpoint } from '../../db/failpoint.ts';
 
 export interface PipelineOptions {
   batchSize: number;
@@ -97,11 +98,13 @@ export async function runPipeline(em: EntityManager, classifier: TicketClassifie
       await em.transactional(async (tx) => {
         decided = await processBatch(tx.getKysely<any>(), classifier, reference, options.config, size);
         if (options.dryRun) throw new DryRunRollback();
+        if (decided.length > 0) await failpoint('pipeline:batch-written');
       });
     } catch (error) {
       if (!(error instanceof DryRunRollback)) throw error;
     }
     if (decided.length === 0) break;
+    if (!options.dryRun) await failpoint('pipeline:batch-committed');
     summary.batches++;
     summary.processed += decided.length;
     for (const t of decided) {

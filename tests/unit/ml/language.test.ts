@@ -66,14 +66,4 @@ describe('detectLanguage', () => {
       detectLanguage('Здравствуйте, у меня не работает принтер и не печатает').confidence,
     );
   });
-
-  it('is fast (> 100k short texts per second)', () => {
-    const texts = ['Outlook не работает', 'принтер жұмыс істемейді', 'help me with vpn', 'Сәлем', 'Компьютер не включается, срочно!'];
-    for (let i = 0; i < 20000; i++) detectLanguage(texts[i % 5]!); // warm-up
-    const n = 200000;
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) detectLanguage(texts[i % 5]!);
-    const perSec = n / ((performance.now() - t0) / 1000);
-    expect(perSec).toBeGreaterThan(100000);
-  });
 });
