@@ -1,3 +1,4 @@
+import { LANGUAGES } from '../../entities/enums.ts';
 import { getModel } from '../../services/model/registry.ts';
 import { renderJson } from '../../output/render.ts';
 import { print, withDatabase, type CommandContext } from '../context.ts';
@@ -32,7 +33,7 @@ export async function modelShow(ctx: CommandContext, id: string, options: { json
     ['training time', p.trainingSeconds !== undefined ? `${p.trainingSeconds.toFixed(1)} s` : '-'],
     ['samples', model.sampleCount],
     ['trained on', split],
-    ['languages', p.languages ? Object.entries(p.languages).map(([l, n]) => `${l} ${n}`).join(', ') : '-'],
+    ['languages', p.languages ? Object.entries(p.languages).sort(([a], [b]) => languageOrder(a) - languageOrder(b)).map(([l, n]) => `${l} ${n}`).join(', ') : '-'],
     ['seed', p.seed ?? '-'],
     ['holdout share', p.holdout ?? '-'],
     ['artifact', kilobytes(model.artifactBytes)],
@@ -54,4 +55,10 @@ export async function modelShow(ctx: CommandContext, id: string, options: { json
   const byLanguage = languageTable(ctx, { heads: model.heads.map((h) => ({ head: h, byLanguage: model.metrics[h]?.byLanguage })) });
   const gaps = p.gaps?.length ? `\ngaps (${p.gaps.length}):\n${p.gaps.map((g) => `  ${describeGap(g)}`).join('\n')}\n` : '\ngaps: none\n';
   print(ctx, summary + '\n' + heads + '\nper language (holdout):\n' + byLanguage + gaps);
+}
+
+/** ru, kk, en as everywhere else (stored JSON comes back with its keys sorted), then the rest. */
+function languageOrder(language: string): number {
+  const i = (LANGUAGES as readonly string[]).indexOf(language);
+  return i < 0 ? LANGUAGES.length : i;
 }
