@@ -13,12 +13,20 @@ export function registerModelCommands(program: Command, context: ContextFor): vo
     .option('--activate', 'make the new model the active one (the previous one is deactivated in the same transaction)')
     .option('--seed <n>', 'random seed: the same samples and seed give the same model', '42')
     .option('--min-samples <n>', 'labelled samples a head needs to be trained', '50')
+    .option('--split <part>', 'train only on this side of the stable hash split (train, or a part of --split-shares), as `export training-samples --split` assigns it')
+    .option('--exclude-split <part>', 'train on every sample but those of this part (e.g. dev)')
+    .option('--split-shares <shares>', 'the split the parts come from (default dev=0.2, as `export training-samples --split dev=0.2`)')
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
-      examples(['helpdesk model train --activate', 'helpdesk model train --heads category,department --seed 7', 'helpdesk model train --json | jq .heads']),
+      examples([
+        'helpdesk model train --activate',
+        'helpdesk model train --heads category,department --seed 7',
+        'helpdesk model train --split train --activate && helpdesk model evaluate --split dev',
+        'helpdesk model train --json | jq .heads',
+      ]),
     )
-    .action(async (options: { heads?: string; activate?: boolean; seed: string; minSamples: string; json?: boolean }, command: Command) => {
+    .action(async (options: { heads?: string; activate?: boolean; seed: string; minSamples: string; split?: string; excludeSplit?: string; splitShares?: string; json?: boolean }, command: Command) => {
       const { modelTrain } = await import('../commands/model/train.ts');
       await modelTrain(context(command), options);
     });
@@ -62,6 +70,8 @@ export function registerModelCommands(program: Command, context: ContextFor): vo
     .option('--model <id>', 'the model to evaluate (default: the active one)')
     .option('--file <file>', 'labelled CSV or JSONL file to evaluate on (read, not imported)')
     .option('--map <field=column>', 'which column holds body, subject, category, department, priority or issue_type (repeat or comma-separate)', collect)
+    .option('--split <part>', "evaluate on the database's own training samples of this part of the hash split (e.g. dev)")
+    .option('--split-shares <shares>', 'the split the part comes from (default dev=0.2)')
     .option('--json', 'print the metrics as JSON')
     .addHelpText(
       'after',
@@ -69,9 +79,10 @@ export function registerModelCommands(program: Command, context: ContextFor): vo
         'helpdesk model evaluate',
         'helpdesk model evaluate --file dev.csv --map body=Document,category=Topic_group --json',
         'helpdesk model evaluate --model 2 --file tickets.jsonl --map body=text --map category=topic',
+        'helpdesk model evaluate --split dev',
       ]),
     )
-    .action(async (options: { model?: string; file?: string; map?: string[]; json?: boolean }, command: Command) => {
+    .action(async (options: { model?: string; file?: string; map?: string[]; split?: string; splitShares?: string; json?: boolean }, command: Command) => {
       const { modelEvaluate } = await import('../commands/model/evaluate.ts');
       await modelEvaluate(context(command), options);
     });

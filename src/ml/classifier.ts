@@ -94,6 +94,11 @@ export interface TrainResult {
   model: TrainedHead;
   /** Metrics of the holdout run on the held-out slice (undefined when holdout = 0). */
   holdoutMetrics: EvalMetrics | undefined;
+  /**
+   * The held-out rows themselves: their index in the `rowLabels` given to trainHead, the true
+   * and the predicted label, so that a caller can break the holdout metrics down (per language).
+   */
+  holdoutRows?: { row: number; truth: string; predicted: string }[];
   params: TrainedHead['params'];
   timings: { vectorizeMs: number; holdoutFitMs: number; refitMs: number; totalMs: number };
 }
@@ -499,6 +504,7 @@ export function trainHead(
   const d = compact(m);
 
   let holdoutMetrics: EvalMetrics | undefined;
+  let holdoutRows: TrainResult['holdoutRows'];
   let temperature = 1;
   let holdoutFitMs = 0;
   let warm: Float64Array | undefined;
@@ -532,6 +538,7 @@ export function trainHead(
       conf.push(prob[best]!);
     }
     holdoutMetrics = evaluate(trueL, predL, { labels, confidences: conf });
+    holdoutRows = Array.from(hoIdx, (i, t) => ({ row: keep[i]!, truth: trueL[t]!, predicted: predL[t]! }));
     holdoutFitMs = performance.now() - th;
     log(`holdout fit: ${st.epochs} epochs, ${(holdoutFitMs / 1000).toFixed(1)} s, T=${temperature.toFixed(3)}, macroF1=${holdoutMetrics.macroF1.toFixed(4)}`);
     if (refit) {
@@ -551,6 +558,7 @@ export function trainHead(
   return {
     model,
     holdoutMetrics,
+    ...(holdoutRows ? { holdoutRows } : {}),
     params,
     timings: { vectorizeMs: 0, holdoutFitMs, refitMs, totalMs: performance.now() - t0 },
   };

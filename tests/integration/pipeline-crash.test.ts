@@ -29,7 +29,8 @@ beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'helpdesk-pipeline-crash-'));
   const cli = async (args: string[]) => {
     const result = await runCli(args, { database });
-    expect(result.stderr).toBe('');
+    // Training on a mostly English history warns that ru and kk are thin: expected here.
+    expect(result.stderr.split('\n').filter((line) => line && !(args[0] === 'model' && line.startsWith('warning: ')))).toEqual([]);
     expect(result.code).toBe(0);
   };
   await cli(['db', 'seed']);

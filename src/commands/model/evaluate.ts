@@ -1,24 +1,50 @@
-import { evaluateFile, evaluateHoldout, type EvaluationReport } from '../../services/model/evaluate.ts';
+import { evaluateFile, evaluateHoldout, evaluateSplit, type EvaluationReport } from '../../services/model/evaluate.ts';
+import { parseSplitFilter } from './split-flags.ts';
+import { languageTable } from './train.ts';
 import { parseMapping } from '../../services/model/labelled-file.ts';
 import { renderJson } from '../../output/render.ts';
 import { UsageError } from '../../errors.ts';
 import { note, print, withDatabase, type CommandContext } from '../context.ts';
 import { describeMetrics } from './format.ts';
 
-export async function modelEvaluate(ctx: CommandContext, options: { model?: string; file?: string; map?: string[]; json?: boolean }): Promise<void> {
+export async function modelEvaluate(
+  ctx: CommandContext,
+  options: { model?: string; file?: string; map?: string[]; split?: string; splitShares?: string; json?: boolean },
+): Promise<void> {
   if (options.map && !options.file) throw new UsageError('--map needs --file FILE');
+  if (options.file !== undefined && options.split !== undefined) throw new UsageError('give --file or --split, not both');
   const mapping = parseMapping(options.map);
+  const split = parseSplitFilter({ split: options.split, splitShares: options.splitShares });
   const file = options.file;
   const report: EvaluationReport = await withDatabase(ctx, (db) =>
-    file !== undefined ? evaluateFile(db.em, file, mapping, options.model) : evaluateHoldout(db.em, options.model),
+    file !== undefined
+      ? evaluateFile(db.em, file, mapping, options.model)
+      : split?.part !== undefined
+        ? evaluateSplit(db.em, { ...split, part: split.part }, options.model)
+        : evaluateHoldout(db.em, options.model),
   );
   for (const s of report.skipped) note(ctx, ctx.err.warn(`not evaluated: ${s.head}: ${s.reason}`));
+  if (report.overlap && report.overlap.rows > 0) {
+    const what = report.source.kind === 'split' ? `the "${report.source.part}" samples` : 'the file';
+    note(
+      ctx,
+      `${ctx.err.warn('warning:')} ${report.overlap.rows} of ${report.source.kind === 'holdout' ? 0 : report.source.rows} texts of ${what} (${(report.overlap.share * 100).toFixed(1)} %) are training samples of this model: the figures flatter it` +
+        (report.source.kind === 'split' ? ' (train with `--exclude-split ' + report.source.part + '` to keep them apart)' : ''),
+    );
+  }
   if (options.json) {
     print(ctx, renderJson(report));
     return;
   }
-  const on = report.source.kind === 'holdout' ? 'its stratified holdout' : `${report.source.file} (${report.source.rows} rows)`;
+  const on =
+    report.source.kind === 'holdout'
+      ? 'its stratified holdout'
+      : report.source.kind === 'file'
+        ? `${report.source.file} (${report.source.rows} rows)`
+        : `the "${report.source.part}" side of the split ${report.source.shares} (${report.source.rows} training samples)`;
   const parts = [`${report.model.name} v${report.model.version} (${report.model.id}) on ${on}\n`];
   for (const [head, metrics] of Object.entries(report.heads)) parts.push('\n' + describeMetrics(ctx, head, metrics));
+  const byLanguage = Object.entries(report.heads).map(([head, m]) => ({ head, byLanguage: (m as { byLanguage?: Record<string, { samples: number; accuracy: number; macroF1: number }> }).byLanguage }));
+  if (byLanguage.some((h) => h.byLanguage && Object.keys(h.byLanguage).length > 0)) parts.push('\nper language:\n' + languageTable(ctx, { heads: byLanguage }));
   print(ctx, parts.join(''));
 }

@@ -1,6 +1,8 @@
 import { progressBar } from '../../output/progress.ts';
 import { HEADS, type HeadName } from '../../services/classification/derive.ts';
 import { trainModel, type TrainProgress, type TrainResult } from '../../services/model/train.ts';
+import { describeGap } from '../../services/model/gaps.ts';
+import { parseSplitFilter } from './split-flags.ts';
 import { renderJson } from '../../output/render.ts';
 import { UsageError } from '../../errors.ts';
 import { note, print, withDatabase, type CommandContext } from '../context.ts';
@@ -11,8 +13,14 @@ export interface TrainCommandOptions {
   activate?: boolean;
   seed: string;
   minSamples: string;
+  split?: string;
+  excludeSplit?: string;
+  splitShares?: string;
   json?: boolean;
 }
+
+/** Gaps shown one per line up to this many; the rest are counted and left to `model show`. */
+const GAPS_SHOWN = 8;
 
 export function parseHeads(value: string | undefined): HeadName[] | undefined {
   if (value === undefined) return undefined;
@@ -36,6 +44,7 @@ export async function modelTrain(ctx: CommandContext, options: TrainCommandOptio
   const heads = parseHeads(options.heads);
   const seed = parseInteger(options.seed, '--seed', 0);
   const minSamples = parseInteger(options.minSamples, '--min-samples', 2);
+  const split = parseSplitFilter(options);
   const started = performance.now();
   const progress = progressBar(ctx.io.stderr, { intervalMs: 0 });
   const bar = ctx.io.stderr.isTTY === true
@@ -47,12 +56,14 @@ export async function modelTrain(ctx: CommandContext, options: TrainCommandOptio
   let result: TrainResult;
   try {
     result = await withDatabase(ctx, (db) =>
-      trainModel(db.em, { ...(heads ? { heads } : {}), seed, minSamples, activate: options.activate ?? false, ...(bar ? { onProgress: bar.update } : {}) }),
+      trainModel(db.em, { ...(heads ? { heads } : {}), seed, minSamples, activate: options.activate ?? false, ...(split ? { split } : {}), ...(bar ? { onProgress: bar.update } : {}) }),
     );
   } finally {
     bar?.done();
   }
   for (const s of result.skipped) note(ctx, ctx.err.warn(`skipped head ${s.head}: ${s.reason}`));
+  for (const gap of result.gaps.slice(0, GAPS_SHOWN)) note(ctx, `${ctx.err.warn('warning:')} ${describeGap(gap)}`);
+  if (result.gaps.length > GAPS_SHOWN) note(ctx, `${ctx.err.warn('warning:')} … and ${result.gaps.length - GAPS_SHOWN} more: see \`helpdesk model show ${result.version}\``);
   if (options.json) {
     print(ctx, renderJson(result));
     return;
@@ -78,5 +89,22 @@ export async function modelTrain(ctx: CommandContext, options: TrainCommandOptio
       result.heads,
     ),
   );
+  print(ctx, '\n' + languageTable(ctx, result));
   if (!result.active) note(ctx, ctx.err.dim(`not active yet: \`helpdesk model activate ${result.version}\` makes it the one predict and the pipeline use`));
+}
+
+/** Each head's holdout figures per language: samples, accuracy, macro-F1. */
+export function languageTable(ctx: CommandContext, result: { heads: { head: string; byLanguage?: TrainResult['heads'][number]['byLanguage'] }[] }): string {
+  const rows = result.heads.flatMap((h) => Object.entries(h.byLanguage ?? {}).map(([language, m]) => ({ head: h.head, language, ...m })));
+  return table(
+    ctx,
+    [
+      { header: 'head', value: (r: (typeof rows)[number]) => r.head },
+      { header: 'language', value: (r) => r.language },
+      { header: 'holdout', value: (r) => r.samples, align: 'right' },
+      { header: 'accuracy', value: (r) => fixed(r.accuracy), align: 'right' },
+      { header: 'macro-F1', value: (r) => fixed(r.macroF1), align: 'right' },
+    ],
+    rows,
+  );
 }

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
 import { InputError, UsageError } from '../../errors.ts';
 
-export const LABELLED_FIELDS = ['body', 'subject', 'category', 'department', 'priority', 'issue_type'] as const;
+export const LABELLED_FIELDS = ['body', 'subject', 'language', 'category', 'department', 'priority', 'issue_type'] as const;
 export type LabelledField = (typeof LABELLED_FIELDS)[number];
 
 export type FieldMapping = Partial<Record<LabelledField, string>>;

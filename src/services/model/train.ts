@@ -2,13 +2,14 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import { DEFAULT_SVM_PARAMS, trainHead, type TrainedHead } from '../../ml/classifier.ts';
 import { DEFAULT_VECTORIZER_CONFIG, fitTransform } from '../../ml/features.ts';
-import type { EvalMetrics } from '../../ml/metrics.ts';
+import { evaluate, type EvalMetrics } from '../../ml/metrics.ts';
 import { prepareText } from '../../ml/text.ts';
 import { MlModel } from '../../entities/index.ts';
 import { ConflictError, InputError } from '../../errors.ts';
 import { HEADS, type HeadName } from '../classification/derive.ts';
 import { encodeBundle } from './bundle.ts';
-import { countLabels, loadTrainingData, type TrainingData } from './training-data.ts';
+import { countLabels, loadTrainingData, type SplitFilter, type TrainingData } from './training-data.ts';
+import { findGaps, languageCounts, type Gap } from './gaps.ts';
 
 export const MODEL_NAME = 'helpdesk-classifier';
 export const ALGORITHM = 'hashed tf-idf (word 1-2, char_wb 2-5) + one-vs-rest linear SVM, temperature-calibrated';
@@ -30,13 +31,24 @@ export interface TrainOptions {
   activate?: boolean;
   /** A head is trained when it has at least this many labelled samples (and two labels). */
   minSamples?: number;
+  /** Train only on one side of the stable hash split (`--split train`, `--exclude-split dev`). */
+  split?: SplitFilter;
   onProgress?: (progress: TrainProgress) => void;
+}
+
+/** A head's figures on the holdout rows of one language. */
+export interface LanguageMetrics {
+  samples: number;
+  accuracy: number;
+  macroF1: number;
 }
 
 /** What is stored in ml_models.metrics per head: the holdout run's metrics. */
 export interface HeadMetrics extends EvalMetrics {
   /** Softmax temperature fitted on the holdout. */
   temperature: number;
+  /** The same holdout broken down by the samples' language (ru, kk, en, unknown). */
+  byLanguage?: Record<string, LanguageMetrics>;
 }
 
 export interface TrainedHeadSummary {
@@ -47,6 +59,7 @@ export interface TrainedHeadSummary {
   accuracy: number;
   macroF1: number;
   ece: number | null;
+  byLanguage: Record<string, LanguageMetrics>;
 }
 
 export interface SkippedHead {
@@ -62,9 +75,34 @@ export interface TrainResult {
   sampleCount: number;
   heads: TrainedHeadSummary[];
   skipped: SkippedHead[];
+  /** Samples per language among those trained on. */
+  languages: Record<string, number>;
+  /** What the model cannot (or can barely) predict: labels and languages with no or few samples. */
+  gaps: Gap[];
+  /** The side of the hash split trained on, when one was chosen. */
+  split: { shares: string; part?: string; excludePart?: string } | null;
   artifactBytes: number;
   trainingSeconds: number;
   trainedAt: string;
+}
+
+/** Per-language metrics of a head's holdout rows. */
+export function metricsByLanguage(rows: readonly { row: number; truth: string; predicted: string }[], languageOf: (row: number) => string | null): Record<string, LanguageMetrics> {
+  const groups = new Map<string, { truth: string[]; predicted: string[] }>();
+  for (const r of rows) {
+    const language = languageOf(r.row) ?? 'unknown';
+    if (!groups.has(language)) groups.set(language, { truth: [], predicted: [] });
+    const g = groups.get(language)!;
+    g.truth.push(r.truth);
+    g.predicted.push(r.predicted);
+  }
+  const out: Record<string, LanguageMetrics> = {};
+  for (const language of [...groups.keys()].sort()) {
+    const g = groups.get(language)!;
+    const m = evaluate(g.truth, g.predicted);
+    out[language] = { samples: g.truth.length, accuracy: m.accuracy, macroF1: m.macroF1 };
+  }
+  return out;
 }
 
 /** Which of the requested heads can be trained, and why the others cannot. */
@@ -89,8 +127,10 @@ export async function trainModel(em: EntityManager, options: TrainOptions = {}):
   const progress = options.onProgress ?? (() => undefined);
 
   progress({ step: 1, steps: 3, label: 'loading samples' });
-  const all = await loadTrainingData(em);
-  if (all.texts.length === 0) throw new InputError('no training data: training_samples is empty (import labelled tickets first)');
+  const all = await loadTrainingData(em, options.split ? { split: options.split } : {});
+  if (all.texts.length === 0) {
+    throw new InputError(options.split ? 'no training data on that side of the split' : 'no training data: training_samples is empty (import labelled tickets first)');
+  }
   const { train, skipped } = planHeads(all, requested, minSamples);
   if (train.length === 0) {
     throw new InputError(`no head has enough training data: ${skipped.map((s) => `${s.head}: ${s.reason}`).join('; ')}`);
@@ -113,7 +153,8 @@ export async function trainModel(em: EntityManager, options: TrainOptions = {}):
     const result = trainHead(vectorizer, matrix, labels, { seed, holdout: HOLDOUT_SHARE, refit: true });
     heads[head] = result.model;
     const m = result.holdoutMetrics;
-    if (m) metrics[head] = { ...m, temperature: result.model.temperature };
+    const byLanguage = metricsByLanguage(result.holdoutRows ?? [], (row) => all.languages[keep[row]!] ?? null);
+    if (m) metrics[head] = { ...m, temperature: result.model.temperature, byLanguage };
     summaries.push({
       head,
       samples: labels.filter((l) => l !== null).length,
@@ -122,8 +163,14 @@ export async function trainModel(em: EntityManager, options: TrainOptions = {}):
       accuracy: m?.accuracy ?? Number.NaN,
       macroF1: m?.macroF1 ?? Number.NaN,
       ece: m?.ece ?? null,
+      byLanguage,
     });
   }
+  const languages = languageCounts(keep.map((i) => all.languages[i] ?? null));
+  const gaps = await findGaps(em, all, keep, train, languages);
+  const split = options.split
+    ? { shares: options.split.split.parts.map((p) => `${p.name}=${p.share}`).join(','), ...(options.split.part !== undefined ? { part: options.split.part } : {}), ...(options.split.excludePart !== undefined ? { excludePart: options.split.excludePart } : {}) }
+    : null;
 
   progress({ step: steps, steps, label: 'storing the model' });
   const artifact = encodeBundle({ vectorizer, heads: heads as Record<string, TrainedHead> });
@@ -140,6 +187,9 @@ export async function trainModel(em: EntityManager, options: TrainOptions = {}):
     epochs: Object.fromEntries(train.map((h) => [h, heads[h]!.params.epochs])),
     temperature: Object.fromEntries(train.map((h) => [h, heads[h]!.temperature])),
     trainingSeconds,
+    languages,
+    gaps,
+    split,
   };
 
   const stored = await store(em, {
@@ -159,6 +209,9 @@ export async function trainModel(em: EntityManager, options: TrainOptions = {}):
     sampleCount: keep.length,
     heads: summaries,
     skipped,
+    languages,
+    gaps,
+    split,
     artifactBytes: artifact.length,
     trainingSeconds,
     trainedAt: trainedAt.toISOString(),
