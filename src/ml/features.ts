@@ -9,6 +9,7 @@
  * (good low bits for masking), with different seeds for words, word bigrams and char n-grams.
  * Fully deterministic, no dependency.
  */
+import { stemOf } from './stem.ts';
 import { prepareText, tokenize } from './text.ts';
 
 export interface VectorizerConfig {
@@ -27,6 +28,11 @@ export interface VectorizerConfig {
   wordWeight: number;
   /** Hash seed (default 0x9747b28c). */
   hashSeed: number;
+  /**
+   * A word feature for the stem of each Russian or Kazakh word, beside the word itself (see
+   * stem.ts). Absent (models trained before it) means off.
+   */
+  stems?: boolean;
 }
 
 export const DEFAULT_VECTORIZER_CONFIG: Readonly<VectorizerConfig> = Object.freeze({
@@ -38,6 +44,7 @@ export const DEFAULT_VECTORIZER_CONFIG: Readonly<VectorizerConfig> = Object.free
   sublinearTf: true,
   wordWeight: 1.5,
   hashSeed: 0x9747b28c,
+  stems: true,
 });
 
 export interface SparseVector {
@@ -89,6 +96,7 @@ export function hashString(s: string, seed = 0x811c9dc5): number {
 
 const SEED_WORD = 0x811c9dc5;
 const SEED_CHAR = 0x2c1b3c6d;
+const SEED_STEM = 0x5f3759df;
 const SPACE = 32;
 
 /**
@@ -220,6 +228,10 @@ function fillTable(prepared: string, config: VectorizerConfig): void {
     }
     const hw = wordHash(t, seed);
     table.addWord(hw & mask);
+    if (config.stems) {
+      const stem = stemOf(t);
+      if (stem !== null) table.addWord(stemHash(stem, seed) & mask);
+    }
     if (maxN >= 2 && prev !== -1) table.addWord(bigramHash(prev, hw) & mask);
     prev = hw;
   }
@@ -260,6 +272,11 @@ export function wordHash(t: string, seed: number): number {
     h = Math.imul(h, FNV_PRIME);
   }
   return fmix32(h);
+}
+
+/** Hash of a word's stem (before masking): the word hash of the stem with a seed of its own. */
+export function stemHash(stem: string, seed: number): number {
+  return wordHash(stem, (seed ^ SEED_STEM) | 0);
 }
 
 /** Hash of a word bigram from the hashes of its two words (before masking). */

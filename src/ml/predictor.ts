@@ -24,7 +24,8 @@
  */
 import type { TrainedHead } from './classifier.ts';
 import { QUANT_TABLE } from './classifier.ts';
-import { bigramHash, charBuckets, countTableRoom, transformPrepared, weighInto, wordHash } from './features.ts';
+import { bigramHash, charBuckets, countTableRoom, stemHash, transformPrepared, weighInto, wordHash } from './features.ts';
+import { stemOf } from './stem.ts';
 import type { Vectorizer, VectorizerConfig } from './features.ts';
 import { tokenize } from './text.ts';
 
@@ -41,10 +42,13 @@ export interface PredictorHead {
 export const TOKEN_CACHE_MAX = 100_000;
 /**
  * Entry layout: [word hash (int32), word feature id (-1: IDF 0, SHORT: no word feature), number
- * of the token's char n-grams with IDF 0, char feature ids (IDF > 0) in generation order...].
+ * of the token's char n-grams with IDF 0, stem feature id (-1: IDF 0, NO_STEM: none), char feature ids
+ * (IDF > 0) in generation order...].
  */
 const SHORT = -2;
-const CHARS = 3;
+const CHARS = 4;
+/** e[3] of a token without a stem feature. */
+const NO_STEM = -3;
 
 export class Predictor {
   readonly heads: PredictorHead[];
@@ -179,6 +183,8 @@ export class Predictor {
     e[0] = hw | 0;
     e[1] = short ? SHORT : idOf[hw & this.mask]!;
     e[2] = chars.length - m;
+    const stem = !short && config.stems ? stemOf(t) : null;
+    e[3] = stem === null ? NO_STEM : idOf[stemHash(stem, this.seed) & this.mask]!;
     m = CHARS;
     for (let i = 0; i < chars.length; i++) {
       const id = idOf[chars[i]!]!;
@@ -227,6 +233,22 @@ export class Predictor {
           n++;
         }
         wc[posOf[wid]!]!++;
+      }
+      // the stem right after its word, as features.ts counts them
+      const sid = e[3]!;
+      if (sid !== NO_STEM) {
+        if (sid < 0) dropped++;
+        else {
+          if (mark[sid] !== epoch) {
+            mark[sid] = epoch;
+            posOf[sid] = n;
+            order[n] = sid;
+            wc[n] = 0;
+            cc[n] = 0;
+            n++;
+          }
+          wc[posOf[sid]!]!++;
+        }
       }
       if (bigrams && hasPrev) {
         const id = idOf[bigramHash(prev, hw) & mask]!;

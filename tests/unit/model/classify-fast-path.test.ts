@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { predictVector, trainHeads, vectorize, type Prediction, type TrainedHead } from '../../../src/ml/classifier.ts';
 import { fmix32, hashString, resetCountTable, type Vectorizer } from '../../../src/ml/features.ts';
 import { Predictor } from '../../../src/ml/predictor.ts';
+import { stemOf } from '../../../src/ml/stem.ts';
 import { prepareText, tokenize } from '../../../src/ml/text.ts';
 import { decodeBundle, encodeBundle } from '../../../src/services/model/bundle.ts';
 import { classifyTexts } from '../../../src/services/model/classify.ts';
@@ -71,6 +72,8 @@ function referenceVector(vec: Vectorizer, raw: string): [number, number][] {
     }
     const h = hashString(t, 0x811c9dc5 ^ cfg.hashSeed);
     add(h & mask, 'w');
+    const stem = cfg.stems ? stemOf(t) : null;
+    if (stem !== null) add(hashString(stem, 0x811c9dc5 ^ ((cfg.hashSeed ^ 0x5f3759df) | 0)) & mask, 'w');
     if (cfg.wordNgramMax >= 2 && prev !== null) add(fmix32(Math.imul(prev, 0x9e3779b1) ^ h ^ 0x5bd1e995) & mask, 'w');
     prev = h;
   }
