@@ -156,7 +156,7 @@ async function main(): Promise<void> {
   let started = performance.now();
   helpdesk(['import', 'tickets', fixture('it-tickets/sample.csv'), '--map', 'body=Document,category=Topic_group', '--status', 'closed', '--create-missing']);
   helpdesk(['import', 'tickets', fixture('tickets/history.jsonl')]);
-  helpdesk(['model', 'train', '--activate']);
+  helpdesk(['model', 'train', '--activate', '--no-tune']);
   log(`history imported and model trained in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const csv = join(dir, 'new.csv');
   await generateTicketsCsv(csv, tickets, 2026);

@@ -16,6 +16,8 @@ export function registerModelCommands(program: Command, context: ContextFor): vo
     .option('--split <part>', 'train only on this side of the stable hash split (train, or a part of --split-shares), as `export training-samples --split` assigns it')
     .option('--exclude-split <part>', 'train on every sample but those of this part (e.g. dev)')
     .option('--split-shares <shares>', 'the split the parts come from (default dev=0.2, as `export training-samples --split dev=0.2`)')
+    .option('--budget <seconds>', 'time cross-validation may take to choose C and class weighting (default 60)')
+    .option('--no-tune', "skip cross-validation: today's default C and class weighting")
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
@@ -26,7 +28,7 @@ export function registerModelCommands(program: Command, context: ContextFor): vo
         'helpdesk model train --json | jq .heads',
       ]),
     )
-    .action(async (options: { heads?: string; activate?: boolean; seed: string; minSamples: string; split?: string; excludeSplit?: string; splitShares?: string; json?: boolean }, command: Command) => {
+    .action(async (options: { heads?: string; activate?: boolean; seed: string; minSamples: string; split?: string; excludeSplit?: string; splitShares?: string; tune?: boolean; budget?: string; json?: boolean }, command: Command) => {
       const { modelTrain } = await import('../commands/model/train.ts');
       await modelTrain(context(command), options);
     });

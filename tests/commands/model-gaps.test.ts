@@ -92,6 +92,14 @@ describe('one split from export to training to evaluation', () => {
     expect(flattered.stderr).toContain(`warning: ${dev} of ${dev} texts of the "dev" samples (100.0 %) are training samples of this model`);
   });
 
+  it('--budget goes with tuning; a small history is not tuned and says why', async () => {
+    expect(await runCli(['model', 'train', '--no-tune', '--budget', '30'], { database })).toMatchObject({ code: 2, stderr: 'error: --budget is the time for tuning: drop it with --no-tune\n' });
+    expect(await runCli(['model', 'train', '--budget', '0'], { database })).toMatchObject({ code: 2, stderr: 'error: --budget must be a whole number of at least 1 (got "0")\n' });
+    const small = await ok(['model', 'train', '--json']);
+    expect(JSON.parse(small.stdout).tuning).toBeNull();
+    expect(small.stderr).toContain('not tuned: 108 labelled samples of category, fewer than the 1000 cross-validation needs to tell settings apart; the defaults are kept\n');
+  });
+
   it('bad split flags are usage errors naming the parts', async () => {
     expect(await runCli(['model', 'train', '--split', 'test'], { database })).toMatchObject({ code: 2, stderr: 'error: --split must name a part of dev=0.2: train, dev (got "test")\n' });
     expect(await runCli(['model', 'train', '--split', 'train', '--exclude-split', 'dev'], { database })).toMatchObject({ code: 2, stderr: 'error: give --split or --exclude-split, not both\n' });

@@ -89,7 +89,7 @@ describe('pipeline run and explain with a trained model', () => {
     expect(JSON.parse(sample.stdout)).toMatchObject({ created: 6000, rejected: 0 });
     const history = await runCli(['import', 'tickets', fixture('tickets/history.jsonl'), '--json'], { database });
     expect(JSON.parse(history.stdout)).toMatchObject({ created: 108, rejected: 0 });
-    const train = await runCli(['model', 'train', '--activate', '--json'], { database });
+    const train = await runCli(['model', 'train', '--activate', '--no-tune', '--json'], { database });
     expect(train.code).toBe(0);
     const fresh = await runCli(['import', 'tickets', fixture('tickets/incoming.jsonl'), '--json'], { database });
     expect(JSON.parse(fresh.stdout)).toMatchObject({ created: 60, rejected: 0 });

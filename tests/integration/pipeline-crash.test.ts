@@ -36,7 +36,7 @@ beforeAll(async () => {
   await cli(['db', 'seed']);
   await cli(['import', 'tickets', fixture('it-tickets/sample.csv'), '--map', 'body=Document,category=Topic_group', '--status', 'closed', '--create-missing']);
   await cli(['import', 'tickets', fixture('tickets/history.jsonl')]);
-  await cli(['model', 'train', '--activate']);
+  await cli(['model', 'train', '--activate', '--no-tune']);
   const csv = join(tmp, 'new.csv');
   await generateTicketsCsv(csv, TICKETS, 23);
   await cli(['import', 'tickets', csv, '--map', NEW_TICKETS_MAP]);
