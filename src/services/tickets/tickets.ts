@@ -304,7 +304,7 @@ export async function updateTicket(em: EntityManager, ref: string, changes: Tick
     }
     // The department: given; else the new category's default, unless a person chose the current one.
     let department: Department | null = null;
-    let departmentGiven = changes.department !== undefined;
+    const departmentGiven = changes.department !== undefined;
     if (changes.department !== undefined) department = await findByName<Department>(tx, Department, changes.department, 'department');
     else if (categoryChanged && !departmentSetByPerson(ticket, prediction)) {
       await tx.populate(ticket, ['category.defaultDepartment']);
@@ -316,17 +316,17 @@ export async function updateTicket(em: EntityManager, ref: string, changes: Tick
       departmentChanged = true;
     }
     let routing: Routing | null = null;
+    let placedWithOperator = false;
     if (changes.operator !== undefined) {
       let operator: Operator | null = null;
       if (key(changes.operator) !== 'none') {
         const operators = await tx.find(Operator, {}, { populate: ['department'] });
         operator = operators.find((o) => key(o.email) === key(changes.operator!)) ?? null;
         if (!operator) throw new NotFoundError(`no operator with e-mail "${changes.operator}"`);
-        // A ticket in no department goes to the operator's.
+        // A ticket in no department goes to the operator's (placement, not a label a person gave).
         if (!ticket.department) {
           ticket.department = operator.department;
-          departmentChanged = true;
-          departmentGiven = true;
+          placedWithOperator = true;
         }
         await checkOperator(tx, ticket, operator, before, force ?? false);
       }
@@ -334,7 +334,7 @@ export async function updateTicket(em: EntityManager, ref: string, changes: Tick
     } else if (departmentChanged && ticket.department) {
       routing = await rerouteWithin(tx, ticket, ticket.department, before);
     }
-    if (departmentChanged) changed.push('department');
+    if (departmentChanged || placedWithOperator) changed.push('department');
     if ((ticket.operator?.id ?? null) !== before.operatorId) changed.push('operator');
 
     let corrected: Correction | null = null;
