@@ -34,7 +34,9 @@ function card(ctx: CommandContext, ticket: TicketDetail, explanation: Explanatio
   const p = explanation.prediction!;
   const scores = p.scores as { heads?: Record<string, { top?: { label: string; p: number }[] }>; template?: { name: string; similarity: number } | null };
   const top = scores.heads?.category?.top?.map((t) => `${t.label} ${t.p.toFixed(2)}`).join(', ');
-  const body = ticket.body.length > BODY_MAX ? `${ticket.body.slice(0, BODY_MAX)}…` : ticket.body;
+  // One paragraph: lines joined with " / " so that the record stays aligned.
+  const flat = ticket.body.trim().replace(/\s*\n\s*/g, ' / ');
+  const body = flat.length > BODY_MAX ? `${flat.slice(0, BODY_MAX)}…` : flat;
   const style = { tty: isTerminal(ctx), style: ctx.out };
   return (
     `\n${ctx.out.bold(`${position} ticket #${ticket.number}`)} ${ticket.subject}\n` +
