@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_TERMINAL } from '../../src/commands/tickets/review.ts';
+import { updateTicket } from '../../src/services/tickets/tickets.ts';
 import { createTestDatabase, sql, type TestDatabase } from '../support/database.ts';
 import { runCli } from '../support/cli.ts';
 
@@ -257,6 +258,18 @@ describe('tickets update keeps category, department and operator consistent', ()
     expect((await cli(['tickets', 'update', t.number, '--operator', 'full@test.kz'])).code).toBe(0);
     expect((await cli(['tickets', 'update', t.number, '--operator', 'full@test.kz', '--status', 'waiting'])).code).toBe(0);
     await expectLoadsExact();
+  });
+
+  it('capacity holds when two corrections route into the same department at once (operators locked as the pipeline locks them)', async () => {
+    expect((await cli(['departments', 'add', '--name', 'Solo Desk'])).code).toBe(0);
+    expect((await cli(['operators', 'add', '--name', 'Solo', '--email', 'solo@test.kz', '--department', 'Solo Desk', '--languages', 'ru,kk,en', '--capacity', '1'])).code).toBe(0);
+    const a = await pick(`t.status = 'in_work'`);
+    const b = await pick(`t.status = 'in_work'`);
+    const results = await Promise.all([a, b].map((t) => updateTicket(database.db.em.fork(), t.number, { department: 'Solo Desk' }, 'Asia/Almaty')));
+    expect(results.map((r) => r.ticket.operator).sort()).toEqual([null, 'solo@test.kz']);
+    expect(results.map((r) => r.routing?.reason).sort()).toEqual(['Solo Desk: no operator is free for ' + results.find((r) => !r.ticket.operator)!.ticket.language + ': left in the department queue', 'routed to Solo: least loaded (0/1) of 1 eligible']);
+    await expectLoadsExact();
+    await expectStatsEqualRebuild();
   });
 
   it('a human training sample carries only the labels a person gave or confirmed, never what the AI derived', async () => {
