@@ -53,17 +53,54 @@ export function registerTicketsCommands(program: Command, context: ContextFor): 
 
   tickets
     .command('update')
-    .description('change status, priority, category, department or operator; a changed category or department corrects the AI prediction and records a training sample')
+    .description('change status, priority, category, department or operator; a changed category or department corrects the AI prediction, re-routes and records a training sample')
     .argument('<ticket>', 'ticket number (42 or #42) or id')
     .option('--status <status>', 'new, auto_resolved, in_work, waiting or closed')
     .option('--priority <priority>', 'low, medium, high or critical')
     .option('--category <name>', 'category name')
     .option('--department <name>', 'department name')
     .option('--operator <email>', 'operator e-mail, or none to unassign')
+    .option('--force', 'assign --operator even if of another department, without the language, inactive or at capacity')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', examples(['helpdesk tickets update 42 --status in_work --operator a.nurlanova@company.example.kz', 'helpdesk tickets update 42 --category Access --department "Access Management"']))
+    .addHelpText(
+      'after',
+      '\nA new category brings its default department and a new department routes the ticket to one of its\n' +
+        'operators who speaks its language and has room, unless --department / --operator are given.\n' +
+        examples(['helpdesk tickets update 42 --status in_work --operator a.nurlanova@company.example.kz', 'helpdesk tickets update 42 --category Access', 'helpdesk tickets update 42 --category Access --department "Access Management"']),
+    )
     .action(async (ref: string, options: Record<string, string | undefined>, command: Command) => {
       const { ticketsUpdate } = await import('../commands/tickets/update.ts');
       await ticketsUpdate(context(command), ref, options);
+    });
+
+  tickets
+    .command('confirm')
+    .description("mark the tickets' latest AI predictions right (all or nothing); AI accuracy moves at once")
+    .argument('[tickets...]', 'ticket numbers (42 or #42), ids or source:external-id')
+    .option('--from-file <file>', 'one ticket per line (- for standard input)')
+    .option('--json', 'print the outcomes as JSON')
+    .addHelpText(
+      'after',
+      '\nAn already confirmed prediction is left as it is; a corrected one is refused (set the ticket back with\n' +
+        '`tickets update` to confirm what the model said). A confirmed escalation goes to its category\'s department.\n' +
+        examples(['helpdesk tickets confirm 42 43 #44', 'helpdesk tickets list --status in_work --format csv | cut -d, -f1 | tail -n +2 | helpdesk tickets confirm --from-file -']),
+    )
+    .action(async (refs: string[], options: { fromFile?: string; json?: boolean }, command: Command) => {
+      const { ticketsConfirm } = await import('../commands/tickets/confirm.ts');
+      await ticketsConfirm(context(command), refs, options);
+    });
+
+  tickets
+    .command('review')
+    .description('on a terminal: walk the unreviewed AI decisions one by one (accept, correct, skip, quit)')
+    .option('--order <order>', 'newest or least-confident', 'newest')
+    .option('--language <lang>', 'ru, kk or en')
+    .option('--department <name>', "the ticket's department now")
+    .option('--decision <decision>', 'auto_resolved, escalated, routed or queued')
+    .option('--limit <n>', 'at most this many decisions', '20')
+    .addHelpText('after', '\nWithout a terminal use `tickets confirm` and `tickets update`.\n' + examples(['helpdesk tickets review', 'helpdesk tickets review --order least-confident --language kk --limit 10']))
+    .action(async (options: Record<string, string | undefined>, command: Command) => {
+      const { ticketsReview } = await import('../commands/tickets/review.ts');
+      await ticketsReview(context(command), options);
     });
 }

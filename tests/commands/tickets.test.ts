@@ -117,10 +117,11 @@ describe('tickets create and show', () => {
 describe('tickets update', () => {
   it('changes status, priority and operator', async () => {
     const [ticket] = await query<{ number: number }>(`select number from tickets where status = 'new' order by number limit 1`);
-    const [operator] = await query<{ email: string }>(`select email from operators order by email limit 1`);
+    const [operator] = await query<{ email: string; department: string }>(`select o.email, d.name as department from operators o join departments d on d.id = o.department_id order by o.email limit 1`);
     const result = await runCli(['tickets', 'update', String(ticket!.number), '--status', 'closed', '--priority', 'high', '--operator', operator!.email.toUpperCase()], { database });
     expect(result.stderr).toBe('');
-    expect(result.stdout).toBe(`✓ ticket #${ticket!.number}: status closed, priority high, operator ${operator!.email}\n`);
+    // A ticket in no department goes to the operator's.
+    expect(result.stdout).toBe(`✓ ticket #${ticket!.number}: status closed, priority high, department ${operator!.department}, operator ${operator!.email}\n`);
     const [row] = await query<{ status: string; priority: string; closed_at: Date | null; resolved_at: Date | null }>(`select status, priority, closed_at, resolved_at from tickets where number = ${ticket!.number}`);
     expect(row).toMatchObject({ status: 'closed', priority: 'high' });
     expect(row!.closed_at).not.toBeNull();
@@ -178,7 +179,8 @@ describe('tickets update', () => {
   it('a ticket without predictions: the change is saved, a human sample recorded, no prediction touched', async () => {
     const created = JSON.parse((await runCli(['tickets', 'create', '--body', 'Need a new mouse', '--json'], { database })).stdout);
     const result = await runCli(['tickets', 'update', String(created.number), '--category', 'Hardware', '--json'], { database });
-    expect(JSON.parse(result.stdout)).toMatchObject({ changed: ['category'], corrected: null, sample: true, ticket: { category: 'Hardware' } });
+    // The category brings its department, and an operator of it who speaks English.
+    expect(JSON.parse(result.stdout)).toMatchObject({ changed: ['category', 'department', 'operator'], corrected: null, sample: true, ticket: { category: 'Hardware', department: 'End User Support' } });
     const [sample] = await query<{ label_source: string; category: string; text: string }>(`select label_source, category, text from training_samples where ticket_id = '${created.id}'`);
     expect(sample).toEqual({ label_source: 'human', category: 'Hardware', text: 'Need a new mouse' });
   });

@@ -18,9 +18,14 @@ export async function ticketsUpdate(ctx: CommandContext, ref: string, options: T
       ? `${ctx.out.ok('✓')} ticket #${t.number}: ${result.changed.map((field) => `${field} ${String(t[field as 'status'] ?? 'none')}`).join(', ')}`
       : `ticket #${t.number}: nothing changed`,
   ];
+  if (result.routing) lines.push(`  ${result.routing.reason}`);
   if (result.corrected) {
     const what = [result.corrected.category && `category ${result.corrected.category}`, result.corrected.department && `department ${result.corrected.department}`].filter(Boolean);
     lines.push(what.length > 0 ? `  AI prediction marked corrected (${what.join(', ')})` : '  AI prediction marked confirmed');
+  }
+  if (result.changed.length === 0 && (changes.category !== undefined || changes.department !== undefined) && t.predictions.at(-1)?.review === 'pending') {
+    // Setting a label to what it already is says nothing about the AI: confirming does.
+    lines.push(`  to mark the AI prediction right: helpdesk tickets confirm ${t.number}`);
   }
   if (result.sample) lines.push('  training sample recorded (label source human)');
   print(ctx, lines.join('\n') + '\n');

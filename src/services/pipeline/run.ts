@@ -316,7 +316,7 @@ function findTemplate(reference: ReferenceData, id: string) {
  * routing at once cannot both give the last free slot away: the second waits for the first
  * batch to commit, then sees its assignments. The lock also keeps two batches' writes apart.
  */
-async function lockOperators(db: Kysely<any>): Promise<OperatorLoad[]> {
+export async function lockOperators(db: Kysely<any>): Promise<OperatorLoad[]> {
   const operators = (
     await sql<{ id: string; name: string; department_id: string; languages: string[]; capacity: number }>`
       select id, name, department_id, languages::text[] as languages, capacity

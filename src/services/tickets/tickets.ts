@@ -10,7 +10,6 @@ import {
   TICKET_SOURCES,
   TICKET_STATUSES,
   TicketMessage,
-  TrainingSample,
   User,
   type Language,
   type Priority,
@@ -23,7 +22,9 @@ import { parseTimestamp } from '../import/rows.ts';
 import { DEFAULT_PIPELINE_CONFIG } from '../pipeline/config.ts';
 import { trackTickets } from '../stats/contributions.ts';
 import { DailyAccumulator } from '../stats/daily.ts';
-import { contentHash, deriveSubject, sampleText, SUBJECT_MAX } from './text.ts';
+import { checkOperator, lockTicket, rerouteWithin, type Routing } from './assignment.ts';
+import { departmentSetByPerson, latestPrediction, recordCorrection, recordSample, type Correction } from './review.ts';
+import { contentHash, deriveSubject, SUBJECT_MAX } from './text.ts';
 
 export interface TicketFilters {
   status?: string | undefined;
@@ -236,28 +237,39 @@ export interface TicketChanges {
   department?: string | undefined;
   /** An operator's e-mail, or "none" to unassign. */
   operator?: string | undefined;
+  /** Assign the operator even when they are of another department, lack the language, are inactive or at capacity. */
+  force?: boolean | undefined;
 }
 
 export interface UpdateResult {
   ticket: TicketDetail;
   changed: string[];
-  /** Set when the change corrected an AI prediction. */
-  corrected: { predictionId: string; category: string | null; department: string | null } | null;
+  /** Set when the change confirmed or corrected an AI prediction. */
+  corrected: Correction | null;
   /** A human-labelled training sample was recorded (or an existing one relabelled). */
   sample: boolean;
+  /** Set when the ticket was routed again after a change of department. */
+  routing: Routing | null;
 }
 
 /**
  * Changes a ticket; daily_stats follow in the same transaction (the ticket's contribution after
  * the change minus before: a new status, department, priority or a correction moves its counts),
  * with days in `statsTimeZone` (the configured one).
+ *
+ * Department and operator stay consistent (./assignment.ts): a new category brings its default
+ * department (unless `department` is given, or a person had put the ticket in its department),
+ * a new department routes the ticket within it (unless `operator` is given), and a named
+ * operator must fit the ticket unless `force`.
  */
 export async function updateTicket(em: EntityManager, ref: string, changes: TicketChanges, statsTimeZone = DEFAULT_PIPELINE_CONFIG.timeZone): Promise<UpdateResult> {
-  if (Object.values(changes).every((v) => v === undefined)) {
+  const { force, ...values } = changes;
+  if (Object.values(values).every((v) => v === undefined)) {
     throw new UsageError('nothing to change: give at least one of --status, --priority, --category, --department, --operator');
   }
   const result = await em.transactional(async (tx) => {
     const ticket = await findTicket(tx, ref);
+    const before = await lockTicket(tx, ticket);
     const tracked = await trackTickets(tx.getKysely<any>(), statsTimeZone, [ticket.id]);
     await tx.populate(ticket, ['category', 'department', 'operator']);
     const changed: string[] = [];
@@ -280,86 +292,61 @@ export async function updateTicket(em: EntityManager, ref: string, changes: Tick
         changed.push('priority');
       }
     }
-    let labelChanged = false;
+    const prediction = await latestPrediction(tx, ticket);
+    let categoryChanged = false;
     if (changes.category !== undefined) {
       const category = await findByName<Category>(tx, Category, changes.category, 'category');
       if (category.id !== ticket.category?.id) {
         ticket.category = category;
         changed.push('category');
-        labelChanged = true;
+        categoryChanged = true;
       }
     }
-    if (changes.department !== undefined) {
-      const department = await findByName<Department>(tx, Department, changes.department, 'department');
-      if (department.id !== ticket.department?.id) {
-        ticket.department = department;
-        changed.push('department');
-        labelChanged = true;
-      }
+    // The department: given; else the new category's default, unless a person chose the current one.
+    let department: Department | null = null;
+    const departmentGiven = changes.department !== undefined;
+    if (changes.department !== undefined) department = await findByName<Department>(tx, Department, changes.department, 'department');
+    else if (categoryChanged && !departmentSetByPerson(ticket, prediction)) {
+      await tx.populate(ticket, ['category.defaultDepartment']);
+      department = ticket.category!.defaultDepartment;
     }
+    let departmentChanged = false;
+    if (department && department.id !== ticket.department?.id) {
+      ticket.department = department;
+      departmentChanged = true;
+    }
+    let routing: Routing | null = null;
+    let placedWithOperator = false;
     if (changes.operator !== undefined) {
       let operator: Operator | null = null;
       if (key(changes.operator) !== 'none') {
-        const operators = await tx.find(Operator, {});
+        const operators = await tx.find(Operator, {}, { populate: ['department'] });
         operator = operators.find((o) => key(o.email) === key(changes.operator!)) ?? null;
         if (!operator) throw new NotFoundError(`no operator with e-mail "${changes.operator}"`);
+        // A ticket in no department goes to the operator's (placement, not a label a person gave).
+        if (!ticket.department) {
+          ticket.department = operator.department;
+          placedWithOperator = true;
+        }
+        await checkOperator(tx, ticket, operator, before, force ?? false);
       }
-      if ((operator?.id ?? null) !== (ticket.operator?.id ?? null)) {
-        ticket.operator = operator;
-        changed.push('operator');
-      }
+      ticket.operator = operator;
+    } else if (departmentChanged && ticket.department) {
+      routing = await rerouteWithin(tx, ticket, ticket.department, before);
     }
+    if (departmentChanged || placedWithOperator) changed.push('department');
+    if ((ticket.operator?.id ?? null) !== before.operatorId) changed.push('operator');
 
-    let corrected: UpdateResult['corrected'] = null;
+    let corrected: Correction | null = null;
     let sample = false;
-    if (labelChanged) {
-      corrected = await correctPrediction(tx, ticket, changed);
-      await recordHumanSample(tx, ticket);
+    if (categoryChanged || departmentChanged) {
+      corrected = recordCorrection(prediction, ticket, { category: categoryChanged, department: departmentChanged });
+      await recordSample(tx, ticket, { category: changes.category !== undefined, department: departmentGiven, priority: changes.priority !== undefined }, 'human');
       sample = true;
     }
     await tx.flush();
     await tracked.commit(new DailyAccumulator());
-    return { ticket, changed, corrected, sample };
+    return { ticket, changed, corrected, sample, routing };
   });
   return { ...result, ticket: await detail(em, result.ticket) };
-}
-
-/**
- * The latest AI prediction for the ticket, if any, becomes "corrected" with the human's values
- * where they differ from what the model said (a value the human set back to the model's is not
- * a correction; a prediction with no correction left is "confirmed").
- */
-async function correctPrediction(em: EntityManager, ticket: Ticket, changed: string[]): Promise<UpdateResult['corrected']> {
-  const [prediction] = await em.find(AiPrediction, { ticket }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: 1, populate: ['category', 'department'] });
-  if (!prediction) return null;
-  if (changed.includes('category')) {
-    prediction.correctedCategory = ticket.category && ticket.category.id !== prediction.category?.id ? ticket.category : null;
-  }
-  if (changed.includes('department')) {
-    prediction.correctedDepartment = ticket.department && ticket.department.id !== prediction.department?.id ? ticket.department : null;
-  }
-  prediction.review = prediction.correctedCategory || prediction.correctedDepartment ? 'corrected' : 'confirmed';
-  prediction.reviewedAt = new Date();
-  return {
-    predictionId: prediction.id,
-    category: prediction.correctedCategory ? ticket.category!.name : null,
-    department: prediction.correctedDepartment ? ticket.department!.name : null,
-  };
-}
-
-/** The ticket's text with the human's labels; a sample with the same text is relabelled. */
-async function recordHumanSample(em: EntityManager, ticket: Ticket): Promise<void> {
-  const values = {
-    text: sampleText(ticket.subject, ticket.body),
-    language: ticket.language ?? null,
-    category: ticket.category?.name ?? null,
-    priority: ticket.priority ?? null,
-    issueType: ticket.issueType ?? null,
-    department: ticket.department?.name ?? null,
-    labelSource: 'human' as const,
-    ticket,
-  };
-  const existing = await em.findOne(TrainingSample, { contentHash: ticket.contentHash });
-  if (existing) em.assign(existing, values);
-  else em.create(TrainingSample, { ...values, contentHash: ticket.contentHash } as never);
 }
