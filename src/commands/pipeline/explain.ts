@@ -22,6 +22,19 @@ function thresholdEntries(thresholds: Record<string, number>): [string, number][
   return Object.entries(thresholds).sort(([a], [b]) => rank(a) - rank(b));
 }
 
+const RULES: Record<string, string> = {
+  security: 'security incident words',
+  complaint: 'complaint words',
+  urgent: 'urgency words',
+  person: 'a person set',
+};
+
+/** Which rule kept the ticket from an automatic answer, in words ("no" when none did). */
+function describeHoldBack(holds: { rule: string; matched: string[] }[] | undefined): string {
+  if (!holds || holds.length === 0) return 'no';
+  return holds.map((h) => `${RULES[h.rule] ?? h.rule}: ${h.matched.join(', ')}`).join('; ');
+}
+
 export async function pipelineExplain(ctx: CommandContext, ticketRef: string, flags: { json?: boolean }): Promise<void> {
   const explanation = await withDatabase(ctx, (db) => explainTicket(db.em, ticketRef));
   if (flags.json) {
@@ -48,7 +61,9 @@ export async function pipelineExplain(ctx: CommandContext, ticketRef: string, fl
   const scores = prediction.scores as {
     heads?: Record<string, { top?: TopLabel[] }>;
     derived?: { priority?: Derived; issueType?: Derived };
-    template?: { name: string; similarity: number } | null;
+    template?: { name: string; similarity: number; matched?: number } | null;
+    holdBack?: { rule: string; matched: string[] }[];
+    human?: string[];
     routing?: { candidates: RoutingCandidate[]; reason: string } | null;
     departmentSource?: string | null;
   };
@@ -64,9 +79,11 @@ export async function pipelineExplain(ctx: CommandContext, ticketRef: string, fl
         ['thresholds', thresholdEntries(t).map(([k, v]) => `${k} ${v}`).join(', ')],
         ['priority', scores.derived?.priority ? `${scores.derived.priority.value} (${scores.derived.priority.source}: ${scores.derived.priority.detail})` : prediction.priority],
         ['issue type', scores.derived?.issueType ? `${scores.derived.issueType.value} (${scores.derived.issueType.source}: ${scores.derived.issueType.detail})` : prediction.issueType],
-        ['template', scores.template ? `${scores.template.name} (${(scores.template.similarity * 100).toFixed(0)}% of a trigger example)` : 'none matched'],
+        ['template', scores.template ? `${scores.template.name} (${(scores.template.similarity * 100).toFixed(0)}% of a trigger example${scores.template.matched !== undefined ? `, ${scores.template.matched} stems` : ''})` : 'none matched'],
         ['department from', scores.departmentSource ?? ''],
         ['review', prediction.review],
+        ['held back', describeHoldBack(scores.holdBack)],
+        ['kept from a person', scores.human && scores.human.length > 0 ? scores.human.join(', ') : 'nothing'],
       ],
       style,
     );
