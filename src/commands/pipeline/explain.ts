@@ -1,6 +1,7 @@
 import { renderJson, renderRecord, renderTable } from '../../output/render.ts';
 import { DEFAULT_PIPELINE_CONFIG } from '../../services/pipeline/config.ts';
 import { explainTicket } from '../../services/pipeline/explain.ts';
+import { MIN_MATCHED_STEMS, templateMatches } from '../../services/pipeline/resolver.ts';
 import type { RoutingCandidate } from '../../services/pipeline/router.ts';
 import { isTerminal, print, withDatabase, type CommandContext } from '../context.ts';
 
@@ -33,6 +34,16 @@ const RULES: Record<string, string> = {
 function describeHoldBack(holds: { rule: string; matched: string[] }[] | undefined): string {
   if (!holds || holds.length === 0) return 'no';
   return holds.map((h) => `${RULES[h.rule] ?? h.rule}: ${h.matched.join(', ')}`).join('; ');
+}
+
+/** The best template and whether it was strong enough (decisions stored before issue 11 have no stem count). */
+function describeTemplate(template: { name: string; similarity: number; matched?: number } | null | undefined, threshold: number | undefined): string {
+  if (!template) return 'none matched';
+  const share = `${(template.similarity * 100).toFixed(0)}% of a trigger example`;
+  if (template.matched === undefined) return `${template.name} (${share})`;
+  const strong = threshold === undefined || templateMatches({ similarity: template.similarity, matched: template.matched }, threshold);
+  const stems = `${template.matched} distinctive ${template.matched === 1 ? 'stem' : 'stems'}`;
+  return `${template.name} (${share}, ${stems})` + (strong ? '' : `: too weak to answer (needs ${MIN_MATCHED_STEMS} stems and ${((threshold ?? 0) * 100).toFixed(0)}%)`);
 }
 
 export async function pipelineExplain(ctx: CommandContext, ticketRef: string, flags: { json?: boolean }): Promise<void> {
@@ -79,7 +90,7 @@ export async function pipelineExplain(ctx: CommandContext, ticketRef: string, fl
         ['thresholds', thresholdEntries(t).map(([k, v]) => `${k} ${v}`).join(', ')],
         ['priority', scores.derived?.priority ? `${scores.derived.priority.value} (${scores.derived.priority.source}: ${scores.derived.priority.detail})` : prediction.priority],
         ['issue type', scores.derived?.issueType ? `${scores.derived.issueType.value} (${scores.derived.issueType.source}: ${scores.derived.issueType.detail})` : prediction.issueType],
-        ['template', scores.template ? `${scores.template.name} (${(scores.template.similarity * 100).toFixed(0)}% of a trigger example${scores.template.matched !== undefined ? `, ${scores.template.matched} stems` : ''})` : 'none matched'],
+        ['template', describeTemplate(scores.template, t['templateMatch'])],
         ['department from', scores.departmentSource ?? ''],
         ['review', prediction.review],
         ['held back', describeHoldBack(scores.holdBack)],
