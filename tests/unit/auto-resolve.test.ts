@@ -5,7 +5,7 @@ import type { Prediction } from '../../src/ml/classifier.ts';
 import { detectHoldBack } from '../../src/ml/rules.ts';
 import { DEFAULT_PIPELINE_CONFIG, mergeConfig, type PipelineConfig } from '../../src/services/pipeline/config.ts';
 import { decide, type HumanSet, type ReferenceData } from '../../src/services/pipeline/decide.ts';
-import { bestTemplate, compileTemplate, MIN_MATCHED_STEMS, stems, templateMatches, type TemplateCandidate } from '../../src/services/pipeline/resolver.ts';
+import { bestTemplate, compileTemplate, MIN_MATCHED_STEMS, MIN_TICKET_SHARE, stems, templateMatches, type TemplateCandidate } from '../../src/services/pipeline/resolver.ts';
 import type { OperatorLoad } from '../../src/services/pipeline/router.ts';
 
 // Issue 11, item 1: auto-resolution only when the category is confident, a template genuinely
@@ -201,6 +201,31 @@ describe('threshold boundaries: at a threshold passes, just below fails', () => 
     const local: ReferenceData = { ...reference, templates: new Map([[`${catId('Storage')}/en`, [template]]]) };
     const record = decide({ id: 't', text: 'the network drive is slow', language: 'en' }, { category: head('Storage', 0.9) }, local, operators(), withThresholds({ templateMatch: threshold }));
     expect(record.decision).toBe(matches ? 'auto_resolved' : 'routed');
+  });
+
+  // The matched stems against the ticket's own: 2 of 10 stems is exactly MIN_TICKET_SHARE (0.2).
+  it.each([
+    ['network drive quota alpha bravo charlie delta echo foxtrot golf', 10, true],
+    ['network drive quota alpha bravo charlie delta echo foxtrot golf hotel', 11, false],
+    ['network drive alpha bravo charlie delta echo foxtrot golf', 9, true],
+  ])('ticket share: "%s" (%i stems, 2 matched) -> matches %s', (text, size, matches) => {
+    expect(MIN_TICKET_SHARE).toBe(0.2);
+    const template = compileTemplate({ id: 'q', name: 'q', categoryId: catId('Storage'), language: 'en', answer: '' }, ['network drive full']);
+    const ticket = stems(text);
+    expect(ticket.size).toBe(size);
+    const match = bestTemplate(ticket, [template])!;
+    expect(match.matched).toBe(2);
+    expect(templateMatches(match, 0.5)).toBe(matches);
+  });
+
+  it('a long message that mentions a template among other things is not answered', () => {
+    const text =
+      'Re: re: undeliverable notification for mailbox full, sent Thursday. Also lost my access card, the badge reader on floor three ' +
+      'rejects it, and the meeting room screen flickers; please order a replacement card and check the room booking system too';
+    const match = bestTemplate(stems(text), templatesOf('Storage', 'en'));
+    expect(match).toMatchObject({ matched: 2, similarity: 1 });
+    expect(match!.focus).toBeLessThan(MIN_TICKET_SHARE);
+    expect(run(text, 'en', 'Storage', 0.96).decision).not.toBe('auto_resolved');
   });
 
   it('templateMatch: one stem fewer than the minimum never matches, at any threshold', () => {

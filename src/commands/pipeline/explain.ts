@@ -1,7 +1,7 @@
 import { renderJson, renderRecord, renderTable } from '../../output/render.ts';
 import { DEFAULT_PIPELINE_CONFIG } from '../../services/pipeline/config.ts';
 import { explainTicket } from '../../services/pipeline/explain.ts';
-import { MIN_MATCHED_STEMS, templateMatches } from '../../services/pipeline/resolver.ts';
+import { MIN_MATCHED_STEMS, MIN_TICKET_SHARE, templateMatches } from '../../services/pipeline/resolver.ts';
 import type { RoutingCandidate } from '../../services/pipeline/router.ts';
 import { isTerminal, print, withDatabase, type CommandContext } from '../context.ts';
 
@@ -37,13 +37,14 @@ function describeHoldBack(holds: { rule: string; matched: string[] }[] | undefin
 }
 
 /** The best template and whether it was strong enough (decisions stored before issue 11 have no stem count). */
-function describeTemplate(template: { name: string; similarity: number; matched?: number } | null | undefined, threshold: number | undefined): string {
+function describeTemplate(template: { name: string; similarity: number; matched?: number; focus?: number } | null | undefined, threshold: number | undefined): string {
   if (!template) return 'none matched';
   const share = `${(template.similarity * 100).toFixed(0)}% of a trigger example`;
-  if (template.matched === undefined) return `${template.name} (${share})`;
-  const strong = threshold === undefined || templateMatches({ similarity: template.similarity, matched: template.matched }, threshold);
-  const stems = `${template.matched} distinctive ${template.matched === 1 ? 'stem' : 'stems'}`;
-  return `${template.name} (${share}, ${stems})` + (strong ? '' : `: too weak to answer (needs ${MIN_MATCHED_STEMS} stems and ${((threshold ?? 0) * 100).toFixed(0)}%)`);
+  if (template.matched === undefined || template.focus === undefined) return `${template.name} (${share})`;
+  const strong = threshold === undefined || templateMatches({ similarity: template.similarity, matched: template.matched, focus: template.focus }, threshold);
+  const stems = `${template.matched} distinctive ${template.matched === 1 ? 'stem' : 'stems'}, ${(template.focus * 100).toFixed(0)}% of the ticket`;
+  const needs = `needs ${MIN_MATCHED_STEMS} stems, ${((threshold ?? 0) * 100).toFixed(0)}% of an example, ${(MIN_TICKET_SHARE * 100).toFixed(0)}% of the ticket`;
+  return `${template.name} (${share}, ${stems})` + (strong ? '' : `: too weak to answer (${needs})`);
 }
 
 export async function pipelineExplain(ctx: CommandContext, ticketRef: string, flags: { json?: boolean }): Promise<void> {
@@ -72,7 +73,7 @@ export async function pipelineExplain(ctx: CommandContext, ticketRef: string, fl
   const scores = prediction.scores as {
     heads?: Record<string, { top?: TopLabel[] }>;
     derived?: { priority?: Derived; issueType?: Derived };
-    template?: { name: string; similarity: number; matched?: number } | null;
+    template?: { name: string; similarity: number; matched?: number; focus?: number } | null;
     holdBack?: { rule: string; matched: string[] }[];
     human?: string[];
     routing?: { candidates: RoutingCandidate[]; reason: string } | null;

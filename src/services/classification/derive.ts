@@ -24,7 +24,7 @@ export interface DeriveInput {
   /** Default priority of the predicted category, when the category is known. */
   categoryDefaultPriority: Priority | null;
   /** Best answer template for the predicted category in the ticket's language. */
-  templateMatch: { name: string; similarity: number; matched: number } | null;
+  templateMatch: { name: string; similarity: number; matched: number; focus: number } | null;
   /** Minimum confidence for the priority and issue_type heads to be trusted over the rules. */
   headThreshold: number;
   /** Minimum template similarity for auto_resolvable (with at least MIN_MATCHED_STEMS stems). */

@@ -3,7 +3,7 @@ import type { Prediction } from '../../ml/classifier.ts';
 import type { HoldBack } from '../../ml/rules.ts';
 import { deriveIssueType, derivePriority, describeHoldBack, holdBackOf, type DerivedValue, type HeadName } from '../classification/derive.ts';
 import type { PipelineConfig } from './config.ts';
-import { bestTemplate, MIN_MATCHED_STEMS, stems, templateMatches, type TemplateCandidate, type TemplateMatch } from './resolver.ts';
+import { bestTemplate, MIN_MATCHED_STEMS, MIN_TICKET_SHARE, stems, templateMatches, type TemplateCandidate, type TemplateMatch } from './resolver.ts';
 import { chooseOperator, type OperatorLoad, type RoutingCandidate } from './router.ts';
 
 export interface CategoryRef {
@@ -57,7 +57,7 @@ export interface DecisionRecord {
   operatorId: string | null;
   priority: DerivedValue<Priority>;
   issueType: DerivedValue<IssueType>;
-  template: { id: string; name: string; similarity: number; matched: number; example: number } | null;
+  template: { id: string; name: string; similarity: number; matched: number; focus: number; example: number } | null;
   routing: { candidates: RoutingCandidate[]; reason: string } | null;
   heads: Partial<Record<HeadName, Prediction>>;
   /** The model's own category (what `ai_predictions` records), which a person's may replace on the ticket. */
@@ -142,7 +142,7 @@ export function assess(ticket: TicketInput, heads: Partial<Record<HeadName, Pred
     text: ticket.text,
     heads,
     categoryDefaultPriority: category?.defaultPriority ?? null,
-    templateMatch: match ? { name: match.template.name, similarity: match.similarity, matched: match.matched } : null,
+    templateMatch: match ? { name: match.template.name, similarity: match.similarity, matched: match.matched, focus: match.focus } : null,
     headThreshold: t.department,
     templateThreshold: t.templateMatch,
   };
@@ -153,7 +153,7 @@ export function assess(ticket: TicketInput, heads: Partial<Record<HeadName, Pred
       : derivedPriority;
   const issueType = deriveIssueType(deriveInput);
   const template = match
-    ? { id: match.template.id, name: match.template.name, similarity: match.similarity, matched: match.matched, example: match.example }
+    ? { id: match.template.id, name: match.template.name, similarity: match.similarity, matched: match.matched, focus: match.focus, example: match.example }
     : null;
   const holdBack: HoldBackReason[] = [...holdBackOf(deriveInput)];
   if (humanSet.length > 0) holdBack.push({ rule: 'person', matched: humanSet });
@@ -184,7 +184,7 @@ export function assess(ticket: TicketInput, heads: Partial<Record<HeadName, Pred
     return assessment({
       ...base,
       decision: 'auto_resolved',
-      reason: `auto_resolvable; template "${match.template.name}" matches ${pct(match.similarity)} with ${match.matched} stems (≥ ${pct(t.templateMatch)}, ≥ ${MIN_MATCHED_STEMS}); category ${category!.name} at ${pct(confidence)} ≥ ${pct(t.autoResolve)}`,
+      reason: `auto_resolvable; template "${match.template.name}" matches ${pct(match.similarity)} with ${match.matched} stems, ${pct(match.focus)} of the ticket (≥ ${pct(t.templateMatch)}, ≥ ${MIN_MATCHED_STEMS}, ≥ ${pct(MIN_TICKET_SHARE)}); category ${category!.name} at ${pct(confidence)} ≥ ${pct(t.autoResolve)}`,
       departmentId: null,
       departmentSource: null,
       operatorId: null,
