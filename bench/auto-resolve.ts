@@ -8,7 +8,8 @@
  * train side of the shared split, and fixtures/tickets/history.jsonl), a model trained on it.
  * Then labelled tickets are imported as new, *without* their labels:
  *
- * - the dev split of the shared IT tickets (../shared/data/it-tickets/tickets.csv, rows whose
+ * - the dev split of the shared IT tickets (../shared/data/it-tickets/tickets.csv or
+ *   $HELPDESK_SHARED_DIR, see bench/support.ts; rows whose
  *   SHA-1 of Document is 1 mod 5: never seen in training), when present. Their label,
  *   Topic_group, is the category: the demo and bench/model.ts import it as `category=Topic_group`
  *   and the eight topic groups are the eight categories of fixtures/categories.json;
@@ -44,12 +45,12 @@ import { DEFAULT_PIPELINE_CONFIG, mergeConfig, type PipelineConfig } from '../sr
 import { runPipeline, type DecidedTicket } from '../src/services/pipeline/run.ts';
 import { loadReferenceFixtures } from '../src/services/reference/fixtures.ts';
 import { seedReferenceData } from '../src/services/reference/seed.ts';
-import { sha1Mod5 } from './ml/data.ts';
+import { sha1Mod5, TICKETS_CSV } from './ml/data.ts';
 import { fmt, log } from './support.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const FIXTURES = join(ROOT, 'fixtures');
-const SHARED_CSV = [join(ROOT, '..', 'shared', 'data', 'it-tickets', 'tickets.csv'), '/work/shared/data/it-tickets/tickets.csv'].find(existsSync);
+const SHARED_CSV = existsSync(TICKETS_CSV) ? TICKETS_CSV : null;
 
 interface Truth {
   source: 'it-dev' | 'fixture';
