@@ -34,6 +34,11 @@ export const TicketSchema = defineEntity({
     department: () => p.manyToOne(Department).inversedBy('tickets').nullable().deleteRule('restrict').index('tickets_department_idx'),
     operator: () => p.manyToOne(Operator).inversedBy('tickets').nullable().deleteRule('restrict').index('tickets_operator_idx'),
     escalated: p.boolean().default(false),
+    /**
+     * Fields a person set (`tickets update`): category, priority, department, operator. The
+     * pipeline keeps them and decides the rest around them.
+     */
+    humanFields: p.array().defaultRaw(`'{}'`),
     /** SHA-256 of the normalised subject and body: finds duplicates without an external id. */
     contentHash: p.string().length(64),
     createdAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()),

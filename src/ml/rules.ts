@@ -122,3 +122,84 @@ export function detectUrgency(text: string, opts: { prepared?: boolean } = {}): 
   }
   return { priority: best, matched };
 }
+
+/**
+ * Words that keep a ticket away from an automatic answer (`detectHoldBack`): a security incident
+ * must reach a person at once, and a complaint is about how people were treated, which no canned
+ * answer settles. Same matching as the urgency cues (word boundaries, `*` for any ending, so
+ * "вирус*" matches "вирусы" but not "антивирус").
+ */
+export const SECURITY_CUES: readonly string[] = Object.freeze([
+  // en
+  'phish*', 'virus*', 'malware', 'ransomware', 'spyware', 'trojan*', 'keylogger*', 'hacked', 'hacker*',
+  'hacking', 'hack', 'breach*', 'compromised', 'data leak*', 'leaked', 'infected', 'infection', 'unauthori?ed access',
+  'suspicious email*', 'suspicious e-mail*', 'suspicious link*', 'suspicious login*', 'suspicious sign-in*', 'scam*',
+  'fraud*', 'ddos', 'stolen', 'someone logged in',
+  // ru
+  'фишинг*', 'вирус*', 'вредонос*', 'троян*', 'шифровальщик*', 'взлом*', 'хакер*', 'утечк*', 'заражен*',
+  'заразил*', 'скомпрометирован*', 'компрометац*', 'несанкционированн*', 'подозрительн* письм*', 'подозрительн* ссылк*',
+  'подозрительн* вход*', 'мошенни*', 'украли', 'украден*', 'кто-то зашел', 'кто-то вошел',
+  // kk
+  'фишинг*', 'вирус*', 'зиянды', 'трояндық', 'шифрлаушы', 'бұзып кір*', 'бұзып алды', 'бұзылған аккаунт*', 'хакер*',
+  'жылыстау*', 'жылыстап', 'жұқты*', 'жұқтыр*', 'күдікті хат*', 'күдікті сілтеме*', 'күдікті кіру', 'алаяқ*', 'рұқсатсыз',
+  'ұрланды', 'ұрлап',
+]);
+
+export const COMPLAINT_CUES: readonly string[] = Object.freeze([
+  // en
+  'complaint*', 'complain*', 'dissatisfied', 'unacceptable', 'disappointed', 'disgrace*', 'rude', 'terrible service',
+  'poor service', 'worst service', 'unprofessional',
+  // ru
+  'жалоб*', 'жалуюсь', 'жалуемся', 'претензи*', 'недоволен', 'недовольн*', 'неприемлем*', 'возмутительн*', 'безобрази*',
+  'хамств*', 'нахамил*', 'грубо', 'непрофессиональн*',
+  // kk
+  'шағым*', 'наразы*', 'наразылық*', 'қанағаттанбаймын', 'қанағаттанбаймыз', 'дөрекі*', 'кәсіби емес',
+]);
+
+export type HoldBackRule = 'security' | 'complaint' | 'urgent';
+
+export interface HoldBack {
+  rule: HoldBackRule;
+  /** The cues that matched, as written in the lists. */
+  matched: string[];
+}
+
+interface CompiledCue {
+  cue: string;
+  re: RegExp;
+  word: string;
+}
+
+// "?" in a cue stands for any one letter ("unauthori?ed": -ised and -ized).
+const compileCues = (cues: readonly string[]): CompiledCue[] =>
+  [...new Set(cues)].map((cue) => ({
+    cue,
+    re: new RegExp(cueRegex(cue).source.replace(/\\\?/g, '\\p{L}'), 'u'),
+    word: longestWord(cue).split('?')[0]!,
+  }));
+const SECURITY = compileCues(SECURITY_CUES);
+const COMPLAINT = compileCues(COMPLAINT_CUES);
+
+function matchCues(s: string, cues: readonly CompiledCue[]): string[] {
+  return cues.filter(({ re, word }) => s.includes(word) && re.test(s)).map((c) => c.cue);
+}
+
+/**
+ * Why a ticket must not get an automatic answer, most serious first: security incident words,
+ * complaint words, urgency words at level high or critical (negated urgency, "не срочно", does
+ * not count). Empty when nothing holds it back.
+ */
+export function detectHoldBack(text: string, opts: { prepared?: boolean; urgency?: UrgencyResult } = {}): HoldBack[] {
+  const s = opts.prepared ? text : prepareText(text);
+  const out: HoldBack[] = [];
+  const security = matchCues(s, SECURITY);
+  if (security.length > 0) out.push({ rule: 'security', matched: security });
+  const complaint = matchCues(s, COMPLAINT);
+  if (complaint.length > 0) out.push({ rule: 'complaint', matched: complaint });
+  const urgency = opts.urgency ?? detectUrgency(s, { prepared: true });
+  if (urgency.priority === 'critical' || urgency.priority === 'high') {
+    const levels = new Set([...URGENCY_CUES.critical, ...URGENCY_CUES.high]);
+    out.push({ rule: 'urgent', matched: urgency.matched.filter((cue) => levels.has(cue)) });
+  }
+  return out;
+}

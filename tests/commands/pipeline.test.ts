@@ -236,17 +236,19 @@ describe('pipeline run and explain with a trained model', () => {
     expect(lines[7]).toBe(`reason\t${routed!.reason}`);
     expect(lines[8]).toBe('model\thelpdesk-classifier v1');
     expect(lines[9]).toMatch(/^decided at\t\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    expect(lines[10]).toBe('thresholds\tautoResolve 0.6, escalate 0.35, department 0.6, templateMatch 0.3, headQuality 0.6');
+    expect(lines[10]).toBe('thresholds\tautoResolve 0.6, escalate 0.35, department 0.6, templateMatch 0.5, headQuality 0.6');
     expect(lines[11]).toMatch(/^priority\t(low|medium|high|critical) \(/);
     expect(lines[12]).toMatch(/^issue type\t(simple|complex|auto_resolvable) \(/);
-    expect(lines[13]).toMatch(/^template\t(none matched|.+ \(\d+% of a trigger example\))$/);
+    expect(lines[13]).toMatch(/^template\t(none matched|.+ \(\d+% of a trigger example, \d+ distinctive stems?, \d+% of the ticket\)(: too weak to answer \(.+\))?)$/);
     expect(lines[14]).toMatch(/^department from\t(model|category_default)$/);
     expect(lines[15]).toBe('review\tpending');
-    expect(lines[16]).toBe('');
-    expect(lines[17]).toBe('head\t1st\t2nd\t3rd');
-    expect(lines[18]).toMatch(/^category\t\S.* [01]\.\d\d\t\S.* [01]\.\d\d\t\S.* [01]\.\d\d$/);
+    expect(lines[16]).toMatch(/^held back\t(no|.+: .+)$/);
+    expect(lines[17]).toBe('kept from a person\tnothing');
+    expect(lines[18]).toBe('');
+    expect(lines[19]).toBe('head\t1st\t2nd\t3rd');
+    expect(lines[20]).toMatch(/^category\t\S.* [01]\.\d\d\t\S.* [01]\.\d\d\t\S.* [01]\.\d\d$/);
     const routingAt = lines.indexOf('operator\tload\teligible\tnote');
-    expect(routingAt).toBeGreaterThan(18);
+    expect(routingAt).toBeGreaterThan(20);
     const candidates = lines.slice(routingAt + 1, lines.length - 2).map((l) => l.split('\t'));
     expect(candidates.length).toBeGreaterThan(0);
     const chosen = candidates.find((c) => c[0] === routed!.operator);
@@ -269,7 +271,8 @@ describe('pipeline run and explain with a trained model', () => {
     expect(byKey).toEqual(byNumber);
     expect(byKey.stdout).toContain('\nstatus\tauto_resolved\n');
     expect(byKey.stdout).toContain('\ndecision\tauto_resolved\n');
-    expect(byKey.stdout).toMatch(new RegExp(`\\ntemplate\\t${auto!.template} \\(\\d+% of a trigger example\\)\\n`));
+    expect(byKey.stdout).toMatch(new RegExp(`\\ntemplate\\t${auto!.template} \\(\\d+% of a trigger example, \\d+ distinctive stems, \\d+% of the ticket\\)\\n`));
+    expect(byKey.stdout).toContain('\nheld back\tno\n');
     expect(byKey.stdout).not.toContain('routing:');
 
     const json = await runCli(['pipeline', 'explain', `${auto!.source}:${auto!.external_id}`, '--json'], { database });
@@ -280,12 +283,16 @@ describe('pipeline run and explain with a trained model', () => {
       decision: 'auto_resolved',
       model: 'helpdesk-classifier v1',
       review: 'pending',
-      thresholds: { autoResolve: 0.6, escalate: 0.35, department: 0.6, templateMatch: 0.3, headQuality: 0.6 },
+      thresholds: { autoResolve: 0.6, escalate: 0.35, department: 0.6, templateMatch: 0.5, headQuality: 0.6 },
       scores: { template: { name: auto!.template }, routing: null },
     });
     expect(explanation.prediction.confidence).toBeGreaterThanOrEqual(0.6);
-    expect(explanation.prediction.scores.template.similarity).toBeGreaterThanOrEqual(0.3);
-    expect(explanation.prediction.reason).toMatch(new RegExp(`^auto_resolvable; template "${auto!.template}" matches \\d+% \\(≥ 30%\\); category .+ at \\d+% ≥ 60%$`));
+    expect(explanation.prediction.scores.template.similarity).toBeGreaterThanOrEqual(0.5);
+    expect(explanation.prediction.scores.template.matched).toBeGreaterThanOrEqual(2);
+    expect(explanation.prediction.scores.holdBack).toEqual([]);
+    expect(explanation.prediction.reason).toMatch(
+      new RegExp(`^auto_resolvable; template "${auto!.template}" matches \\d+% with \\d+ stems, \\d+% of the ticket \\(≥ 50%, ≥ 2, ≥ 20%\\); category .+ at \\d+% ≥ 60%$`),
+    );
   });
 
   it('explain an escalated ticket: the reason names the triage department', async () => {

@@ -75,8 +75,9 @@ describe('derived priority and issue type', () => {
   });
 
   it('makes a ticket auto_resolvable only when a template matches well enough', () => {
-    expect(deriveIssueType(input('forgot password', { templateMatch: { name: 'password-reset', similarity: 0.5 } }))).toMatchObject({ value: 'auto_resolvable', source: 'template_match' });
-    expect(deriveIssueType(input('forgot password', { templateMatch: { name: 'password-reset', similarity: 0.2 } }))).toMatchObject({ value: 'simple', source: 'rules' });
+    expect(deriveIssueType(input('forgot password', { templateMatch: { name: 'password-reset', similarity: 0.5, matched: 2, focus: 1 } }))).toMatchObject({ value: 'auto_resolvable', source: 'template_match' });
+    expect(deriveIssueType(input('forgot password', { templateMatch: { name: 'password-reset', similarity: 0.2, matched: 2, focus: 1 } }))).toMatchObject({ value: 'simple', source: 'rules' });
+    expect(deriveIssueType(input('forgot password', { templateMatch: { name: 'password-reset', similarity: 1, matched: 1, focus: 1 } }))).toMatchObject({ value: 'simple', source: 'rules' });
     expect(deriveIssueType(input('URGENT: production down for everyone'))).toMatchObject({ value: 'complex', source: 'urgency_words' });
   });
 });

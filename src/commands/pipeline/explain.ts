@@ -1,6 +1,7 @@
 import { renderJson, renderRecord, renderTable } from '../../output/render.ts';
 import { DEFAULT_PIPELINE_CONFIG } from '../../services/pipeline/config.ts';
 import { explainTicket } from '../../services/pipeline/explain.ts';
+import { MIN_MATCHED_STEMS, MIN_TICKET_SHARE, templateMatches } from '../../services/pipeline/resolver.ts';
 import type { RoutingCandidate } from '../../services/pipeline/router.ts';
 import { isTerminal, print, withDatabase, type CommandContext } from '../context.ts';
 
@@ -20,6 +21,30 @@ const THRESHOLD_ORDER = Object.keys(DEFAULT_PIPELINE_CONFIG.thresholds);
 function thresholdEntries(thresholds: Record<string, number>): [string, number][] {
   const rank = (key: string): number => (THRESHOLD_ORDER.includes(key) ? THRESHOLD_ORDER.indexOf(key) : THRESHOLD_ORDER.length);
   return Object.entries(thresholds).sort(([a], [b]) => rank(a) - rank(b));
+}
+
+const RULES: Record<string, string> = {
+  security: 'security incident words',
+  complaint: 'complaint words',
+  urgent: 'urgency words',
+  person: 'a person set',
+};
+
+/** Which rule kept the ticket from an automatic answer, in words ("no" when none did). */
+function describeHoldBack(holds: { rule: string; matched: string[] }[] | undefined): string {
+  if (!holds || holds.length === 0) return 'no';
+  return holds.map((h) => `${RULES[h.rule] ?? h.rule}: ${h.matched.join(', ')}`).join('; ');
+}
+
+/** The best template and whether it was strong enough (decisions stored before issue 11 have no stem count). */
+function describeTemplate(template: { name: string; similarity: number; matched?: number; focus?: number } | null | undefined, threshold: number | undefined): string {
+  if (!template) return 'none matched';
+  const share = `${(template.similarity * 100).toFixed(0)}% of a trigger example`;
+  if (template.matched === undefined || template.focus === undefined) return `${template.name} (${share})`;
+  const strong = threshold === undefined || templateMatches({ similarity: template.similarity, matched: template.matched, focus: template.focus }, threshold);
+  const stems = `${template.matched} distinctive ${template.matched === 1 ? 'stem' : 'stems'}, ${(template.focus * 100).toFixed(0)}% of the ticket`;
+  const needs = `needs ${MIN_MATCHED_STEMS} stems, ${((threshold ?? 0) * 100).toFixed(0)}% of an example, ${(MIN_TICKET_SHARE * 100).toFixed(0)}% of the ticket`;
+  return `${template.name} (${share}, ${stems})` + (strong ? '' : `: too weak to answer (${needs})`);
 }
 
 export async function pipelineExplain(ctx: CommandContext, ticketRef: string, flags: { json?: boolean }): Promise<void> {
@@ -48,7 +73,9 @@ export async function pipelineExplain(ctx: CommandContext, ticketRef: string, fl
   const scores = prediction.scores as {
     heads?: Record<string, { top?: TopLabel[] }>;
     derived?: { priority?: Derived; issueType?: Derived };
-    template?: { name: string; similarity: number } | null;
+    template?: { name: string; similarity: number; matched?: number; focus?: number } | null;
+    holdBack?: { rule: string; matched: string[] }[];
+    human?: string[];
     routing?: { candidates: RoutingCandidate[]; reason: string } | null;
     departmentSource?: string | null;
   };
@@ -64,9 +91,11 @@ export async function pipelineExplain(ctx: CommandContext, ticketRef: string, fl
         ['thresholds', thresholdEntries(t).map(([k, v]) => `${k} ${v}`).join(', ')],
         ['priority', scores.derived?.priority ? `${scores.derived.priority.value} (${scores.derived.priority.source}: ${scores.derived.priority.detail})` : prediction.priority],
         ['issue type', scores.derived?.issueType ? `${scores.derived.issueType.value} (${scores.derived.issueType.source}: ${scores.derived.issueType.detail})` : prediction.issueType],
-        ['template', scores.template ? `${scores.template.name} (${(scores.template.similarity * 100).toFixed(0)}% of a trigger example)` : 'none matched'],
+        ['template', describeTemplate(scores.template, t['templateMatch'])],
         ['department from', scores.departmentSource ?? ''],
         ['review', prediction.review],
+        ['held back', describeHoldBack(scores.holdBack)],
+        ['kept from a person', scores.human && scores.human.length > 0 ? scores.human.join(', ') : 'nothing'],
       ],
       style,
     );

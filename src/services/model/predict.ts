@@ -34,14 +34,14 @@ export async function predictText(
   const lang = detectLanguage(text);
   const categoryName = heads.category?.label;
   const category = categoryName ? await em.findOne(Category, { name: { $ilike: categoryName } }) : null;
-  let templateMatch: { name: string; similarity: number } | null = null;
+  let templateMatch: { name: string; similarity: number; matched: number; focus: number } | null = null;
   if (category) {
     const templates = await em.find(AutoResponse, { category: category.id, language: lang.language, active: true }, { orderBy: { name: 'asc' } });
     const candidates = templates.map((t) =>
       compileTemplate({ id: t.id, name: t.name, categoryId: category.id, language: t.language, answer: t.answer }, t.triggerExamples),
     );
     const best = bestTemplate(stems(text), candidates);
-    if (best) templateMatch = { name: best.template.name, similarity: best.similarity };
+    if (best) templateMatch = { name: best.template.name, similarity: best.similarity, matched: best.matched, focus: best.focus };
   }
   const input = {
     text,

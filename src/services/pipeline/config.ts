@@ -28,7 +28,7 @@ export interface PipelineConfig {
 }
 
 export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
-  thresholds: { autoResolve: 0.6, escalate: 0.35, department: 0.6, templateMatch: 0.3, headQuality: 0.6 },
+  thresholds: { autoResolve: 0.6, escalate: 0.35, department: 0.6, templateMatch: 0.5, headQuality: 0.6 },
   triageDepartment: 'Service Desk',
   slaHours: { critical: 4, high: 8, medium: 24, low: 72 },
   timeZone: 'Asia/Almaty',

@@ -7,7 +7,8 @@ import { trackTickets } from '../stats/contributions.ts';
 import { DailyAccumulator } from '../stats/daily.ts';
 import type { TicketClassifier } from './classifier.ts';
 import type { PipelineConfig } from './config.ts';
-import { assess, route, type DecisionRecord, type ReferenceData } from './decide.ts';
+import type { Priority } from '../../entities/enums.ts';
+import { assess, route, type DecisionRecord, type HumanSet, type ReferenceData } from './decide.ts';
 import { loadReferenceData } from './reference.ts';
 import { recordAssignment, type OperatorLoad } from './router.ts';
 import { failpoint } from '../../db/failpoint.ts';
@@ -58,6 +59,22 @@ interface ClaimedTicket {
   created_at: Date;
   user_name: string | null;
   user_email: string | null;
+  human_fields: string[];
+  category_id: string | null;
+  priority: Priority | null;
+  department_id: string | null;
+  operator_id: string | null;
+}
+
+/** The values of the fields a person set (tickets.human_fields), for the decision to keep. */
+function humanSet(ticket: ClaimedTicket): HumanSet | undefined {
+  if (ticket.human_fields.length === 0) return undefined;
+  const set: HumanSet = {};
+  if (ticket.human_fields.includes('category')) set.categoryId = ticket.category_id;
+  if (ticket.human_fields.includes('priority')) set.priority = ticket.priority;
+  if (ticket.human_fields.includes('department')) set.departmentId = ticket.department_id;
+  if (ticket.human_fields.includes('operator')) set.operatorId = ticket.operator_id;
+  return set;
 }
 
 const OPEN = sql`('new', 'in_work', 'waiting')`;
@@ -130,7 +147,8 @@ async function processBatch(
 ): Promise<DecidedTicket[]> {
   const claimed = (
     await sql<ClaimedTicket>`
-      select t.id, t.number::text as number, t.subject, t.body, t.language, t.created_at, u.name as user_name, u.email as user_email
+      select t.id, t.number::text as number, t.subject, t.body, t.language, t.created_at, u.name as user_name, u.email as user_email,
+             t.human_fields::text[] as human_fields, t.category_id, t.priority::text as priority, t.department_id, t.operator_id
       from tickets t left join users u on u.id = t.user_id
       where t.status = 'new'
       order by t.created_at, t.id
@@ -144,7 +162,10 @@ async function processBatch(
   // Everything that does not depend on operator loads is decided before the operators are
   // locked: other processes wait on that lock only for the routing and the writes.
   const languages = claimed.map((ticket, i) => ticket.language ?? detectedLanguage(texts[i]!));
-  const assessments = claimed.map((ticket, i) => assess({ id: ticket.id, text: texts[i]!, language: languages[i] ?? null }, heads[i] ?? {}, reference, config));
+  const assessments = claimed.map((ticket, i) => {
+    const human = humanSet(ticket);
+    return assess({ id: ticket.id, text: texts[i]!, language: languages[i] ?? null, ...(human ? { human } : {}) }, heads[i] ?? {}, reference, config);
+  });
   // Daily statistics: what these tickets contribute after the batch minus before (nothing, unless
   // a ticket was decided before and set back to new), added in this transaction. The "before"
   // needs only the claimed tickets, so it is read before the operators are locked.
@@ -153,7 +174,8 @@ async function processBatch(
   const now = new Date();
   const records: DecisionRecord[] = assessments.map((assessment) => {
     const record = route(assessment, operators);
-    if (record.operatorId) recordAssignment(operators, record.operatorId, now.getTime());
+    // An operator a person chose already carries the ticket in their load.
+    if (record.operatorId && !record.human.includes('operator')) recordAssignment(operators, record.operatorId, now.getTime());
     return record;
   });
 
@@ -205,7 +227,8 @@ async function processBatch(
     ticketsUpdate.resolved.push(autoResolved ? now : null);
 
     predictions.ticket.push(ticket.id);
-    predictions.category.push(record.categoryId);
+    // The model's own category: a person's on the ticket is theirs, not the model's prediction.
+    predictions.category.push(record.predictedCategoryId);
     predictions.priority.push(record.priority.value);
     predictions.issueType.push(record.issueType.value);
     predictions.department.push(record.departmentId);
@@ -218,6 +241,8 @@ async function processBatch(
         template: record.template,
         departmentSource: record.departmentSource,
         routing: record.routing,
+        holdBack: record.holdBack,
+        human: record.human,
       }),
     );
     predictions.decision.push(record.decision);

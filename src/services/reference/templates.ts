@@ -22,6 +22,18 @@ export function validateTemplate(answer: string, where: string): void {
   if (stray.includes('{{') || stray.includes('}}')) throw new InputError(`${where}: unbalanced {{ }} in answer`);
 }
 
+/**
+ * Fills the placeholders. A placeholder without a value (a ticket without a user has no
+ * {{client_name}}) is taken out with the space and comma that lead to it, so the greeting stays
+ * a sentence: "Hello {{client_name}}," -> "Hello,", "Здравствуйте, {{client_name}}!" ->
+ * "Здравствуйте!"; at the start of a line, with the punctuation that follows it instead.
+ */
 export function renderTemplate(answer: string, values: Record<Placeholder, string>): string {
-  return answer.replace(PLACEHOLDER_PATTERN, (_, name: string) => values[name as Placeholder] ?? '');
+  const value = (name: string): string => (values[name as Placeholder] ?? '').trim();
+  return answer
+    .replace(/(^|[^\n])[ \t]*,?[ \t]*\{\{\s*([^{}]*?)\s*\}\}/g, (whole, before: string, name: string) =>
+      value(name) === '' && before !== '' ? before : whole,
+    )
+    .replace(/(^|\n)\{\{\s*([^{}]*?)\s*\}\}[,;:]?[ \t]*/g, (whole, start: string, name: string) => (value(name) === '' ? start : whole))
+    .replace(PLACEHOLDER_PATTERN, (_, name: string) => values[name as Placeholder] ?? '');
 }

@@ -337,6 +337,11 @@ export async function updateTicket(em: EntityManager, ref: string, changes: Tick
     if (departmentChanged || placedWithOperator) changed.push('department');
     if ((ticket.operator?.id ?? null) !== before.operatorId) changed.push('operator');
 
+    // What a person set is kept by the pipeline (tickets.human_fields): every field named.
+    const named = (['category', 'priority', 'department', 'operator'] as const).filter((field) => changes[field] !== undefined);
+    const humanFields = [...new Set([...(ticket.humanFields ?? []), ...named])];
+    if (humanFields.length !== (ticket.humanFields ?? []).length) ticket.humanFields = humanFields;
+
     let corrected: Correction | null = null;
     let sample = false;
     if (categoryChanged || departmentChanged) {
