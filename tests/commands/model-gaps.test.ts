@@ -121,3 +121,18 @@ describe('model evaluate --file warns when the file overlaps the training sample
     expect(unseen.stderr).toBe('');
   });
 });
+
+describe('a language the model barely knows is marked where its decisions are shown', () => {
+  it('pipeline explain says so, and stats models counts those predictions', async () => {
+    const created = JSON.parse((await ok(['tickets', 'create', '--body', 'Принтер жұмыс істемейді, қағаз кептеліп қалды', '--language', 'kk', '--json'])).stdout);
+    await ok(['pipeline', 'run']);
+    const explain = await ok(['pipeline', 'explain', String(created.number)]);
+    expect(explain.stdout).toContain('language in training\tkk: 36 training samples: the model barely knows this language\n');
+    const today = new Date().toISOString().slice(0, 10);
+    const rows = JSON.parse((await ok(['stats', 'models', '--period', 'day', '--from', '2020-01-01', '--to', today, '--json'])).stdout).rows as { language: string; predictions: number; thinLanguage: number }[];
+    // Every language of this model is thin (36 samples each): every prediction is counted.
+    const all = rows.filter((r) => r.language === 'all');
+    expect(all.reduce((a, r) => a + r.thinLanguage, 0)).toBe(all.reduce((a, r) => a + r.predictions, 0));
+    expect(rows.some((r) => r.language === 'kk' && r.thinLanguage > 0)).toBe(true);
+  });
+});

@@ -76,6 +76,7 @@ export async function pipelineExplain(ctx: CommandContext, ticketRef: string, fl
     template?: { name: string; similarity: number; matched?: number; focus?: number } | null;
     holdBack?: { rule: string; matched: string[] }[];
     human?: string[];
+    languageKnowledge?: { samples: number; thin: boolean } | null;
     routing?: { candidates: RoutingCandidate[]; reason: string } | null;
     departmentSource?: string | null;
   };
@@ -96,6 +97,7 @@ export async function pipelineExplain(ctx: CommandContext, ticketRef: string, fl
         ['review', prediction.review],
         ['held back', describeHoldBack(scores.holdBack)],
         ['kept from a person', scores.human && scores.human.length > 0 ? scores.human.join(', ') : 'nothing'],
+        ['language in training', describeLanguageKnowledge(ticket.language, scores.languageKnowledge)],
       ],
       style,
     );
@@ -134,4 +136,11 @@ export async function pipelineExplain(ctx: CommandContext, ticketRef: string, fl
       `routing: ${scores.routing.reason}\n`;
   }
   print(ctx, out);
+}
+
+/** "kk: 36 samples: the model barely knows this language" (or nothing known for old models). */
+function describeLanguageKnowledge(language: string | null, knowledge: { samples: number; thin: boolean } | null | undefined): string {
+  if (!knowledge || language === null) return 'not recorded';
+  const samples = `${language}: ${knowledge.samples.toLocaleString('en-US')} training sample${knowledge.samples === 1 ? '' : 's'}`;
+  return knowledge.thin ? `${samples}: the model barely knows this language` : samples;
 }

@@ -30,6 +30,7 @@ const COLUMNS: Column<ModelAccuracyRow>[] = [
   { header: 'avg confidence', value: (r) => (r.avgConfidence === null ? '' : r.avgConfidence.toFixed(3)), align: 'right' },
   { header: 'auto-resolved', value: (r) => r.autoResolved, align: 'right' },
   { header: 'escalated', value: (r) => r.escalated, align: 'right' },
+  { header: 'language barely known', value: (r) => r.thinLanguage, align: 'right' },
 ];
 
 export async function statsModels(ctx: CommandContext, flags: ModelsFlags): Promise<void> {

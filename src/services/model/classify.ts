@@ -107,6 +107,7 @@ export function ticketClassifier(model: LoadedModel, minQuality = 0): TicketClas
   return {
     modelId: model.id,
     modelName: `${model.name} v${model.version}`,
+    languageSamples: model.languageSamples ?? null,
     classify: (texts) => classifyTexts(model, texts).map((p) => trustedHeads(model, p, minQuality)),
   };
 }

@@ -43,6 +43,8 @@ export interface LoadedModel {
   vectorizer: Vectorizer;
   /** Holdout macro-F1 per head: how far each head's answers can be trusted. */
   quality: Partial<Record<HeadName, number>>;
+  /** Training samples per language (null for models trained before they were counted). */
+  languageSamples?: Record<string, number> | null;
 }
 
 const orderedHeads = (labels: Record<string, unknown>): HeadName[] => HEADS.filter((h) => h in labels);
@@ -138,7 +140,8 @@ export async function loadModel(em: EntityManager, ref: string): Promise<LoadedM
   for (const h of HEADS) if (bundle.heads[h]) heads[h] = bundle.heads[h];
   const metrics = m.metrics as Partial<Record<HeadName, HeadMetrics>>;
   const quality = Object.fromEntries(HEADS.filter((h) => metrics[h]).map((h) => [h, metrics[h]!.macroF1]));
-  return { id: m.id, name: m.name, version: m.version, heads, vectorizer: bundle.vectorizer, quality };
+  const languageSamples = (m.parameters as { languages?: Record<string, number> }).languages ?? null;
+  return { id: m.id, name: m.name, version: m.version, heads, vectorizer: bundle.vectorizer, quality, languageSamples };
 }
 
 /** The active model, or a NoModelError (exit 2) telling what to run. */

@@ -7,4 +7,6 @@ export interface TicketClassifier {
   /** Shown as the author of automatic answers, e.g. "helpdesk-classifier v3". */
   readonly modelName: string;
   classify(texts: readonly string[]): Partial<Record<HeadName, Prediction>>[];
+  /** Training samples per language of the model (null: a model trained before they were counted). */
+  readonly languageSamples?: Readonly<Record<string, number>> | null;
 }

@@ -12,6 +12,7 @@ import { assess, route, type DecisionRecord, type HumanSet, type ReferenceData }
 import { loadReferenceData } from './reference.ts';
 import { recordAssignment, type OperatorLoad } from './router.ts';
 import { failpoint } from '../../db/failpoint.ts';
+import { THIN_LANGUAGE_SAMPLES } from '../model/gaps.ts';
 
 export interface PipelineOptions {
   batchSize: number;
@@ -243,6 +244,7 @@ async function processBatch(
         routing: record.routing,
         holdBack: record.holdBack,
         human: record.human,
+        languageKnowledge: languageKnowledge(classifier, languages[i] ?? null),
       }),
     );
     predictions.decision.push(record.decision);
@@ -370,4 +372,15 @@ export async function lockOperators(db: Kysely<any>): Promise<OperatorLoad[]> {
     active: true,
     lastAssignedAt: byId.get(o.id)?.last ? new Date(byId.get(o.id)!.last!).getTime() : 0,
   }));
+}
+
+/**
+ * How well the model knows the ticket's language: its training samples in it, and whether that
+ * is too few (fewer than THIN_LANGUAGE_SAMPLES: confidences are low, escalations many), so that
+ * `pipeline explain` and `stats models` can say so. Null when the model did not count them.
+ */
+function languageKnowledge(classifier: TicketClassifier, language: string | null): { samples: number; thin: boolean } | null {
+  if (!classifier.languageSamples || language === null) return null;
+  const samples = classifier.languageSamples[language] ?? 0;
+  return { samples, thin: samples < THIN_LANGUAGE_SAMPLES };
 }

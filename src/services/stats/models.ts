@@ -23,6 +23,8 @@ export interface ModelAccuracyRow {
   avgConfidence: number | null;
   autoResolved: number;
   escalated: number;
+  /** Predictions for a language the model had fewer than 100 training samples of (see model gaps). */
+  thinLanguage: number;
 }
 
 export function parsePeriod(value: string | undefined): Period {
@@ -47,12 +49,14 @@ export async function modelAccuracy(em: EntityManager, options: { from: string; 
              (count(*) filter (where review = 'corrected'))::int as corrected,
              avg(confidence)::float8 as confidence,
              (count(*) filter (where decision = 'auto_resolved'))::int as auto_resolved,
-             (count(*) filter (where decision = 'escalated'))::int as escalated
+             (count(*) filter (where decision = 'escalated'))::int as escalated,
+             (count(*) filter (where thin_language))::int as thin_language
       from (
         select coalesce(m.name || ' v' || m.version, '(no model)') as model,
                to_char(date_trunc(${sql.lit(period)}, (p.created_at at time zone ${sql.raw(tz)}))::date, 'YYYY-MM-DD') as period,
                coalesce(t.language::text, '(unknown)') as language,
-               p.review::text as review, p.decision::text as decision, p.confidence
+               p.review::text as review, p.decision::text as decision, p.confidence,
+               coalesce((p.scores -> 'languageKnowledge' ->> 'thin')::boolean, false) as thin_language
         from ai_predictions p
         join tickets t on t.id = p.ticket_id
         left join ml_models m on m.id = p.model_id
@@ -79,6 +83,7 @@ export async function modelAccuracy(em: EntityManager, options: { from: string; 
       avgConfidence: r.confidence === null ? null : Number(r.confidence),
       autoResolved: Number(r.auto_resolved),
       escalated: Number(r.escalated),
+      thinLanguage: Number(r.thin_language),
     };
   });
 }
