@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
+import { readDatabaseSettings } from '../db/settings.ts';
 import { applyMigrations, countRows, resetDatabase } from './database-admin.ts';
 import { importTickets, type ImportSummary } from './import/tickets.ts';
 import { parseMapping } from './import/fields.ts';
@@ -45,31 +46,33 @@ export async function runDemo(db: Database, onStep: (message: string) => void, c
   } else {
     await applyMigrations(db);
   }
+  // A fresh demo database has the default statistics time zone (migrations store it).
+  const timeZone = (await readDatabaseSettings(db.em)).statsTimeZone;
   onStep('seeding departments, categories, operators and answer templates');
   await seedReferenceData(db.em.fork(), loadReferenceFixtures());
 
   onStep('importing the labelled history');
-  const itTickets = await importFile(db, join(FIXTURES, 'it-tickets', 'sample.csv'), ['body=Document,category=Topic_group'], 'closed');
-  const fixtureTickets = await importFile(db, join(FIXTURES, 'tickets', 'history.jsonl'), undefined, undefined);
+  const itTickets = await importFile(db, join(FIXTURES, 'it-tickets', 'sample.csv'), ['body=Document,category=Topic_group'], 'closed', timeZone);
+  const fixtureTickets = await importFile(db, join(FIXTURES, 'tickets', 'history.jsonl'), undefined, undefined, timeZone);
 
   onStep(`training the classifier on ${itTickets.created + fixtureTickets.created} labelled tickets`);
   const trained: TrainResult = await trainModel(db.em.fork(), { activate: true });
 
   onStep('importing fresh tickets in Russian, Kazakh and English');
-  const incoming = await importFile(db, join(FIXTURES, 'tickets', 'incoming.jsonl'), undefined, undefined);
+  const incoming = await importFile(db, join(FIXTURES, 'tickets', 'incoming.jsonl'), undefined, undefined, timeZone);
 
   onStep('running the pipeline: classify, resolve, escalate, route');
   const model = await loadActiveModel(db.em.fork());
-  const pipeline = await runPipeline(db.em.fork(), ticketClassifier(model, config.thresholds.headQuality), { batchSize: 500, dryRun: false, config });
+  const pipeline = await runPipeline(db.em.fork(), ticketClassifier(model, config.thresholds.headQuality), { batchSize: 500, dryRun: false, config, statsTimeZone: timeZone });
 
   const examples = await pickExamples(db, config);
   const days = (
     await sql<{ first: string; last: string }>`
-      select to_char(min(created_at at time zone ${config.timeZone}), 'YYYY-MM-DD') as first,
-             to_char(max(created_at at time zone ${config.timeZone}), 'YYYY-MM-DD') as last
+      select to_char(min(created_at at time zone ${timeZone}), 'YYYY-MM-DD') as first,
+             to_char(max(created_at at time zone ${timeZone}), 'YYYY-MM-DD') as last
       from tickets where id in (select ticket_id from ai_predictions)`.execute(db.em.getKysely<any>())
   ).rows[0];
-  const daily = await dailyReport(db.em.fork(), { from: days?.first ?? '1970-01-01', to: days?.last ?? '1970-01-01', timeZone: config.timeZone });
+  const daily = await dailyReport(db.em.fork(), { from: days?.first ?? '1970-01-01', to: days?.last ?? '1970-01-01', timeZone });
   return {
     location: db.target.displayUrl,
     startedClean: hadData,
@@ -88,7 +91,7 @@ export async function runDemo(db: Database, onStep: (message: string) => void, c
   };
 }
 
-async function importFile(db: Database, path: string, map: string[] | undefined, status: 'closed' | undefined): Promise<ImportSummary> {
+async function importFile(db: Database, path: string, map: string[] | undefined, status: 'closed' | undefined, statsTimeZone: string): Promise<ImportSummary> {
   if (!existsSync(path)) throw new Error(`demo data missing: ${path}`);
   return importTickets(db, {
     input: openInput(path, process.stdin),
@@ -96,6 +99,7 @@ async function importFile(db: Database, path: string, map: string[] | undefined,
     mapping: parseMapping(map),
     defaultSource: 'email',
     defaultStatus: status,
+    statsTimeZone,
     createMissing: false,
     onError: 'fail',
     dryRun: false,

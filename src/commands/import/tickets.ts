@@ -1,3 +1,4 @@
+import { configZone, statsTimeZone } from '../calendar.ts';
 import { progressBar, ratePerSecond } from '../../output/progress.ts';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { TICKET_SOURCES, TICKET_STATUSES, type TicketSource, type TicketStatus } from '../../entities/enums.ts';
@@ -6,7 +7,6 @@ import { renderJson } from '../../output/render.ts';
 import { parseMapping } from '../../services/import/fields.ts';
 import { ENCODINGS, openInput, parseDelimiter, type InputFormat } from '../../services/import/input.ts';
 import type { RowError } from '../../services/import/rows.ts';
-import { resolvePipelineConfig } from '../../services/pipeline/settings.ts';
 import { importTickets, INDEX_REBUILDS, type ImportSummary, type IndexRebuild, type OnError } from '../../services/import/tickets.ts';
 import { note, print, withDatabase, type CommandContext } from '../context.ts';
 
@@ -18,6 +18,8 @@ export interface ImportTicketsOptions {
   source?: string;
   status?: string;
   createMissing?: boolean;
+  /** Every row is imported history. */
+  history?: boolean;
   onError?: string;
   errors?: string;
   dryRun?: boolean;
@@ -64,7 +66,7 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
     summary = await withDatabase(ctx, (db) =>
       importTickets(
         db,
-        { input, format, delimiter, encoding, mapping, defaultSource: source, defaultStatus: status, statsTimeZone: resolvePipelineConfig({}, ctx.io.env).timeZone, createMissing: options.createMissing === true, onError, dryRun: options.dryRun === true, rebuildIndexes },
+        { input, format, delimiter, encoding, mapping, defaultSource: source, defaultStatus: status, statsTimeZone: statsTimeZone(db, configZone(ctx, undefined)), history: options.history === true, createMissing: options.createMissing === true, onError, dryRun: options.dryRun === true, rebuildIndexes },
         {
           onReject(error) {
             reported++;

@@ -6,6 +6,7 @@ import { ticketClassifier } from '../../services/model/classify.ts';
 import { loadActiveModel } from '../../services/model/registry.ts';
 import { resolvePipelineConfig, type ConfigFlags } from '../../services/pipeline/settings.ts';
 import { runPipeline, type PipelineSummary } from '../../services/pipeline/run.ts';
+import { statsTimeZone } from '../calendar.ts';
 import { isTerminal, note, print, withDatabase, type CommandContext } from '../context.ts';
 
 export interface RunFlags extends ConfigFlags {
@@ -36,6 +37,7 @@ export async function pipelineRun(ctx: CommandContext, flags: RunFlags): Promise
         limit,
         dryRun: flags.dryRun ?? false,
         config,
+        statsTimeZone: statsTimeZone(db, { zone: config.timeZone, where: `${flags.config ?? ctx.io.env.HELPDESK_CONFIG}: timeZone` }),
         onProgress: (n) => progress.update(n, `${flags.dryRun ? 'decided (dry run)' : 'processed'} ${n} tickets, ${ratePerSecond(n, started)}/s`),
       });
     } finally {
