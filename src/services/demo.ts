@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
@@ -7,7 +7,7 @@ import { readDatabaseSettings } from '../db/settings.ts';
 import { applyMigrations, countRows, resetDatabase } from './database-admin.ts';
 import { importTickets, type ImportSummary } from './import/tickets.ts';
 import { parseMapping } from './import/fields.ts';
-import { openInput } from './import/input.ts';
+import { openInput, type InputSource } from './import/input.ts';
 import { ticketClassifier } from './model/classify.ts';
 import { loadActiveModel } from './model/registry.ts';
 import { trainModel, type TrainResult } from './model/train.ts';
@@ -58,8 +58,8 @@ export async function runDemo(db: Database, onStep: (message: string) => void, c
   onStep(`training the classifier on ${itTickets.created + fixtureTickets.created} labelled tickets`);
   const trained: TrainResult = await trainModel(db.em.fork(), { activate: true });
 
-  onStep('importing fresh tickets in Russian, Kazakh and English');
-  const incoming = await importFile(db, join(FIXTURES, 'tickets', 'incoming.jsonl'), undefined, undefined, timeZone);
+  onStep('importing fresh tickets in Russian, Kazakh and English (arrived in the last hour)');
+  const incoming = await importFile(db, join(FIXTURES, 'tickets', 'incoming.jsonl'), undefined, undefined, timeZone, recentInput(join(FIXTURES, 'tickets', 'incoming.jsonl'), new Date()));
 
   onStep('running the pipeline: classify, resolve, escalate, route');
   const model = await loadActiveModel(db.em.fork());
@@ -91,10 +91,30 @@ export async function runDemo(db: Database, onStep: (message: string) => void, c
   };
 }
 
-async function importFile(db: Database, path: string, map: string[] | undefined, status: 'closed' | undefined, statsTimeZone: string): Promise<ImportSummary> {
+/**
+ * The fresh tickets as if they had arrived over the last hour, in their order and spacing
+ * (scaled): the pipeline answers them now, so first-response times and SLA figures look like a
+ * real day's, not a week's wait for tickets dated when the fixture was written.
+ */
+export function recentInput(path: string, now: Date, spanMinutes = 60): InputSource {
+  const rows = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as { created_at?: string });
+  const times = rows.map((r) => Date.parse(r.created_at ?? ''));
+  const first = Math.min(...times);
+  const last = Math.max(...times);
+  const span = Math.max(1, last - first);
+  // The newest arrived a minute ago, the oldest spanMinutes + 1 minutes ago.
+  const shifted = rows.map((r, i) => ({ ...r, created_at: new Date(now.getTime() - 60_000 - ((last - times[i]!) / span) * spanMinutes * 60_000).toISOString() }));
+  const text = Buffer.from(shifted.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  return { name: path, size: text.length, chunks: (async function* () { yield text; })() } as InputSource;
+}
+
+async function importFile(db: Database, path: string, map: string[] | undefined, status: 'closed' | undefined, statsTimeZone: string, input?: InputSource): Promise<ImportSummary> {
   if (!existsSync(path)) throw new Error(`demo data missing: ${path}`);
   return importTickets(db, {
-    input: openInput(path, process.stdin),
+    input: input ?? openInput(path, process.stdin),
     encoding: 'utf-8',
     mapping: parseMapping(map),
     defaultSource: 'email',
