@@ -114,7 +114,7 @@ describe('model train / list / show / evaluate / predict / activate on the fixtu
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       'error: no head has enough training data: ' +
-        ['category', 'department', 'priority', 'issue_type'].map((h) => `${h}: 108 labelled sample(s), fewer than the 200 needed`).join('; ') +
+        ['category', 'department', 'priority', 'issue_type'].map((h) => `${h}: 108 labelled samples, fewer than the 200 needed`).join('; ') +
         '\n',
     );
   });
@@ -375,16 +375,16 @@ describe('model train / list / show / evaluate / predict / activate on the fixtu
     const result = await runCli(['model', 'train', '--json'], { database });
     expect(result.code).toBe(0);
     expect(result.stderr.split('\n').filter((l) => !l.startsWith('warning: ') && !l.startsWith('not tuned: ')).join('\n')).toBe(
-      'skipped head department: 0 labelled sample(s), fewer than the 50 needed\n' +
+      'skipped head department: 0 labelled samples, fewer than the 50 needed\n' +
         'skipped head priority: only one label (60 samples): nothing to tell apart\n' +
-        'skipped head issue_type: 0 labelled sample(s), fewer than the 50 needed\n',
+        'skipped head issue_type: 0 labelled samples, fewer than the 50 needed\n',
     );
     const out = JSON.parse(result.stdout);
     expect(out.heads.map((h: { head: string }) => h.head)).toEqual(['category']);
     expect(out.skipped).toEqual([
-      { head: 'department', reason: '0 labelled sample(s), fewer than the 50 needed' },
+      { head: 'department', reason: '0 labelled samples, fewer than the 50 needed' },
       { head: 'priority', reason: 'only one label (60 samples): nothing to tell apart' },
-      { head: 'issue_type', reason: '0 labelled sample(s), fewer than the 50 needed' },
+      { head: 'issue_type', reason: '0 labelled samples, fewer than the 50 needed' },
     ]);
   });
 

@@ -1,3 +1,4 @@
+import { plural } from '../../output/plural.ts';
 import { exportTrainingSamples, parseLabelSources, parseLanguages, type SampleRow } from '../../services/export/exports.ts';
 import { parseSplit } from '../../services/export/split.ts';
 import { exportDayRange, exportTimeZone, exportZones, type CommonExportFlags } from './common.ts';
@@ -37,5 +38,5 @@ export async function exportTrainingSamplesCommand(ctx: CommandContext, flags: T
   );
   const seconds = (performance.now() - started) / 1000;
   const shares = split ? ` (${[...parts].sort().map(([k, v]) => `${k} ${v}`).join(', ')})` : '';
-  note(ctx, `exported ${written} training samples${shares} to ${sinkName} in ${seconds.toFixed(2)} s${flags.redact === false ? ', personal data NOT redacted' : ''}`);
+  note(ctx, `exported ${plural(written, 'training sample')}${shares} to ${sinkName} in ${seconds.toFixed(2)} s${flags.redact === false ? ', personal data NOT redacted' : ''}`);
 }

@@ -1,3 +1,4 @@
+import { plural } from '../../output/plural.ts';
 import { UsageError } from '../../errors.ts';
 import { DECISIONS } from '../../entities/enums.ts';
 import { renderJson, renderTable } from '../../output/render.ts';
@@ -38,7 +39,7 @@ export async function pipelineRun(ctx: CommandContext, flags: RunFlags): Promise
         dryRun: flags.dryRun ?? false,
         config,
         statsTimeZone: statsTimeZone(db, { zone: config.timeZone, where: `${flags.config ?? ctx.io.env.HELPDESK_CONFIG}: timeZone` }),
-        onProgress: (n) => progress.update(n, `${flags.dryRun ? 'decided (dry run)' : 'processed'} ${n} tickets, ${ratePerSecond(n, started)}/s`),
+        onProgress: (n) => progress.update(n, `${flags.dryRun ? 'decided (dry run)' : 'processed'} ${plural(n, 'ticket')}, ${ratePerSecond(n, started)}/s`),
       });
     } finally {
       progress.clear();
@@ -79,6 +80,6 @@ export function describeRun(ctx: CommandContext, summary: PipelineSummary): stri
     rows,
     { tty, style: ctx.out },
   );
-  out += `${summary.dryRun ? 'dry run: nothing written; ' : ''}${summary.processed} tickets in ${summary.batches} batch(es), ${summary.seconds.toFixed(2)} s, ${Math.round(summary.ticketsPerSecond)} tickets/s (model ${summary.model})\n`;
+  out += `${summary.dryRun ? 'dry run: nothing written; ' : ''}${plural(summary.processed, 'ticket')} in ${plural(summary.batches, 'batch', 'batches')}, ${summary.seconds.toFixed(2)} s, ${Math.round(summary.ticketsPerSecond)} tickets/s (model ${summary.model})\n`;
   return out;
 }
