@@ -353,11 +353,35 @@ describe('stats daily', () => {
     expect(bad.stderr).toContain('--by must be one of department, category, language, source, operator');
   });
 
-  it('export stats writes the same figures', async () => {
+  it('export stats writes the same figures, per-day rows only unless --totals, camelCase columns, ratios as numbers', async () => {
     const exported = await runCli(['export', 'stats', '--from', firstDay, '--to', lastDay, '--format', 'json'], { database });
     const daily = await runCli(['stats', 'daily', '--from', firstDay, '--to', lastDay, '--json'], { database });
     expect(exported.code).toBe(0);
-    expect(JSON.parse(exported.stdout).rows).toEqual(JSON.parse(daily.stdout).rows);
+    const json = JSON.parse(exported.stdout);
+    expect(json.rows).toEqual(JSON.parse(daily.stdout).rows);
+    expect(Object.keys(json)).toEqual(['from', 'to', 'timeZone', 'by', 'history', 'rows']);
+    const withTotals = JSON.parse((await runCli(['export', 'stats', '--from', firstDay, '--to', lastDay, '--format', 'json', '--totals'], { database })).stdout);
+    expect(withTotals.total).toEqual(JSON.parse(daily.stdout).total);
+    const header =
+      'day,newTickets,autoResolved,autoResolvedShare,escalated,routed,queued,predictionsConfirmed,predictionsCorrected,aiAccuracy,routingErrors,triagedByPerson,' +
+      'avgFirstResponseMinutes,resolved,slaBreachesLow,slaBreachesMedium,slaBreachesHigh,slaBreachesCritical,backlog';
+    const csv = await runCli(['export', 'stats', '--from', firstDay, '--to', lastDay], { database });
+    expect(csv.stdout.split('\n')[0]).toBe(header);
+    const records = parse(csv.stdout, { columns: true }) as Record<string, string>[];
+    expect(records.map((r) => r.day)).toEqual(json.rows.map((r: { day: string }) => r.day));
+    expect(records.some((r) => r.day === 'total')).toBe(false);
+    expect(csv.stderr).toBe(`exported ${json.rows.length} days (${firstDay} to ${lastDay}) to stdout\n`);
+    for (const r of records) {
+      expect(r.aiAccuracy).not.toContain('%');
+      if (r.autoResolvedShare !== '') expect(Number(r.autoResolvedShare)).toBeCloseTo(Number(r.autoResolved) / Number(r.newTickets), 10);
+    }
+    const totals = parse((await runCli(['export', 'stats', '--from', firstDay, '--to', lastDay, '--totals'], { database })).stdout, { columns: true }) as Record<string, string>[];
+    expect(totals.at(-1)!.day).toBe('total');
+    expect(Number(totals.at(-1)!.newTickets)).toBe(withTotals.total.newTickets);
+    // stats models: the same convention in CSV, ratios as numbers.
+    const models = await runCli(['stats', 'models', '--from', firstDay, '--to', lastDay, '--format', 'csv'], { database });
+    expect(models.stdout.split('\n')[0]).toBe('model,period,language,predictions,confirmed,corrected,accuracy,reviewedShare,avgConfidence,autoResolved,escalated');
+    expect(models.stdout).not.toContain('%');
   });
 });
 
