@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -189,7 +190,14 @@ describe('model train / list / show / evaluate / predict / activate on the fixtu
       [1, true],
     ]);
     const csv = await runCli(['model', 'list', '--format', 'csv'], { database });
-    expect(csv.stdout.split('\n')[0]).toBe('active,id,name,version,heads,samples,category macro-F1,trained at');
+    // Scripts: camelCase columns named like the JSON keys, plain values (true, not "*"; a number, not "0.812").
+    expect(csv.stdout.split('\n')[0]).toBe('active,id,name,version,heads,sampleCount,categoryMacroF1,trainedAt');
+    const rows = parse(csv.stdout, { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => [r.version, r.active, Number(r.sampleCount)])).toEqual([
+      ['2', 'false', 108],
+      ['1', 'true', 108],
+    ]);
+    expect(Number(rows[0]!.categoryMacroF1)).toBe(json[0].macroF1.category);
   });
 
   it('show by version, by id prefix and by full id; labels and metrics per head', async () => {
