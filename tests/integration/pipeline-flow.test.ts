@@ -75,7 +75,7 @@ describe('pipeline when the operators fill up', () => {
   });
 
   it('never gives an operator more open tickets than their capacity; the rest wait in their department', async () => {
-    const summary = await runPipeline(tight.db.em.fork(), fixtureClassifier(), { batchSize: 7, dryRun: false, config: DEFAULT_PIPELINE_CONFIG });
+    const summary = await runPipeline(tight.db.em.fork(), fixtureClassifier(), { batchSize: 7, dryRun: false, config: DEFAULT_PIPELINE_CONFIG, statsTimeZone: 'Asia/Almaty' });
     expect(summary.processed).toBe(60);
     const k = tight.db.em.fork().getKysely<any>();
     const loads = (await sql<{ load: number; capacity: number }>`
