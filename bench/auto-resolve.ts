@@ -73,6 +73,7 @@ async function importFile(db: Database, path: string, map: string[] | undefined,
     mapping: parseMapping(map),
     defaultSource: 'email',
     defaultStatus: status,
+    statsTimeZone: db.settings.statsTimeZone,
     createMissing: false,
     onError: 'fail',
     dryRun: false,
@@ -199,7 +200,7 @@ async function main(): Promise<void> {
         const cells: string[] = [];
         for (const autoResolve of [0.5, 0.6, 0.7, 0.8]) {
           const config: PipelineConfig = mergeConfig(DEFAULT_PIPELINE_CONFIG, { thresholds: { templateMatch, autoResolve, escalate: Math.min(t.escalate, autoResolve) } }, 'sweep');
-          const summary = await runPipeline(db.em.fork(), ticketClassifier(model, config.thresholds.headQuality), { batchSize: 500, limit: ids.length, dryRun: true, config });
+          const summary = await runPipeline(db.em.fork(), ticketClassifier(model, config.thresholds.headQuality), { batchSize: 500, limit: ids.length, dryRun: true, config, statsTimeZone: db.settings.statsTimeZone });
           const all = measure(summary.tickets, externalIds, truth).get('all')!;
           cells.push(`autoResolve ${autoResolve}: ${ratio(all.right, all.auto)} / ${ratio(all.auto, all.n)} (${all.auto})`);
         }
@@ -210,7 +211,7 @@ async function main(): Promise<void> {
     // The default thresholds, for real: what the pipeline writes.
     const config = DEFAULT_PIPELINE_CONFIG;
     const decided: DecidedTicket[] = [];
-    const summary = await runPipeline(db.em.fork(), ticketClassifier(model, config.thresholds.headQuality), { batchSize: 500, dryRun: false, config });
+    const summary = await runPipeline(db.em.fork(), ticketClassifier(model, config.thresholds.headQuality), { batchSize: 500, dryRun: false, config, statsTimeZone: db.settings.statsTimeZone });
     const rows = (
       await sql<DecidedTicket & { reason: string }>`
         select t.id, p.decision::text as decision, c.name as category, p.reason

@@ -7,9 +7,10 @@ export function registerDbCommands(program: Command, context: ContextFor): void 
   db.command('init')
     .description('create the database if needed, run migrations and seed reference data (safe to run again)')
     .option('--no-seed', 'do not seed the reference data from fixtures/')
+    .option('--tz <zone>', 'statistics time zone of a new database (default Asia/Almaty); stored in it, changed later only by stats rebuild --tz')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', examples(['helpdesk db init', 'helpdesk db init --data-dir ./helpdesk-data --no-seed', 'helpdesk --database-url postgres://postgres@127.0.0.1/helpdesk db init']))
-    .action(async (options: { seed: boolean; json?: boolean }, command: Command) => {
+    .addHelpText('after', examples(['helpdesk db init', 'helpdesk db init --tz Europe/London', 'helpdesk db init --data-dir ./helpdesk-data --no-seed', 'helpdesk --database-url postgres://postgres@127.0.0.1/helpdesk db init']))
+    .action(async (options: { seed: boolean; tz?: string; json?: boolean }, command: Command) => {
       const { dbInit } = await import('../commands/db/init.ts');
       await dbInit(context(command), options);
     });

@@ -5,10 +5,10 @@ function common(command: Command, formats: string): Command {
   return command
     .option('--out <file>', 'write to this file; - for stdout (the default)')
     .option('--format <format>', formats)
-    .option('--from <date>', 'created on or after this day, YYYY-MM-DD')
-    .option('--to <date>', 'created on or before this day, YYYY-MM-DD')
+    .option('--from <date>', 'created on or after this day, YYYY-MM-DD or DD.MM.YYYY')
+    .option('--to <date>', 'created on or before this day, YYYY-MM-DD or DD.MM.YYYY')
     .option('--language <langs>', 'only these languages: ru, kk, en (comma-separated)')
-    .option('--tz <zone>', 'time zone of the days (default from the configuration)')
+    .option('--tz <zone>', "must be the database's statistics time zone (stored in it)")
     .option('--config <file>', 'configuration JSON (env: HELPDESK_CONFIG)')
     .option('--no-redact', 'keep e-mail addresses, phone numbers, IIN/BIN and card numbers (redacted by default)');
 }
@@ -43,10 +43,12 @@ export function registerExportCommands(program: Command, context: ContextFor): v
     .description('the figures of stats daily as CSV or JSON')
     .option('--out <file>', 'write to this file; - for stdout (the default)')
     .option('--format <format>', 'csv or json (default csv)')
-    .option('--from <date>', 'first day, YYYY-MM-DD (default: 13 days before --to)')
-    .option('--to <date>', 'last day, YYYY-MM-DD (default: today)')
+    .option('--from <date>', 'first day, YYYY-MM-DD or DD.MM.YYYY (default: 13 days before --to)')
+    .option('--to <date>', 'last day, YYYY-MM-DD or DD.MM.YYYY (default: today)')
     .option('--by <dimension>', 'department, category, language, source or operator')
-    .option('--tz <zone>', 'time zone of the calendar days (default from the configuration)')
+    .option('--history <choice>', 'exclude (default) or include the imported history')
+    .option('--totals', 'add the totals rows after the per-day rows (CSV: day "total"; JSON: "totals" and "total")')
+    .option('--tz <zone>', "must be the database's statistics time zone (stored in it)")
     .option('--config <file>', 'configuration JSON (env: HELPDESK_CONFIG)')
     .addHelpText('after', examples(['helpdesk export stats --from 2026-11-01 --to 2026-11-30 --out november.csv', 'helpdesk export stats --by department --format json']))
     .action(async (flags, command: Command) => {

@@ -16,6 +16,7 @@ export function registerImportCommands(program: Command, context: ContextFor): v
     .option('--encoding <name>', 'utf-8 (with or without BOM) or cp1251', 'utf-8')
     .option('--source <source>', 'source for rows without one: email, chat, portal or phone', 'email')
     .option('--status <status>', 'status for rows without one, e.g. closed for a handled history (default: closed when the row has a closed time, else new)')
+    .option('--history', 'every row is imported history, counted apart from the intake of its day whatever its status (rows already handled are history anyway; new rows are intake)')
     .option('--create-missing', 'create categories and departments the file names that do not exist (otherwise such rows are rejected)')
     .option('--on-error <mode>', 'fail: any rejected row means nothing is written; skip: write the valid rows', 'fail')
     .option('--errors <file>', 'write every rejected value as JSON lines (line, field, value, reason)')

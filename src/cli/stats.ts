@@ -6,10 +6,11 @@ export function registerStatsCommands(program: Command, context: ContextFor): vo
   stats
     .command('daily')
     .description('per day: new tickets, auto-resolved, escalated, routed, AI accuracy, routing errors, first response, SLA breaches, backlog; with totals')
-    .option('--from <date>', 'first day, YYYY-MM-DD (default: 13 days before --to)')
-    .option('--to <date>', 'last day, YYYY-MM-DD (default: today)')
+    .option('--from <date>', 'first day, YYYY-MM-DD or DD.MM.YYYY (default: 13 days before --to)')
+    .option('--to <date>', 'last day, YYYY-MM-DD or DD.MM.YYYY (default: today)')
     .option('--by <dimension>', 'one row per day and department, category, language, source or operator')
-    .option('--tz <zone>', 'time zone of the calendar days (default from the configuration, Asia/Almaty)')
+    .option('--history <choice>', 'exclude (default): the intake only; include: add the imported history to the figures')
+    .option('--tz <zone>', "must be the database's statistics time zone (stored in it; change it with stats rebuild --tz)")
     .option('--config <file>', 'configuration JSON (env: HELPDESK_CONFIG)')
     .option('--format <format>', 'table, json or csv', 'table')
     .option('--json', 'same as --format json')
@@ -29,12 +30,12 @@ export function registerStatsCommands(program: Command, context: ContextFor): vo
   stats
     .command('rebuild')
     .description('recompute daily_stats from tickets, predictions and messages (all days, or --from/--to); safe to run again')
-    .option('--from <date>', 'first day to recompute, YYYY-MM-DD')
-    .option('--to <date>', 'last day to recompute, YYYY-MM-DD')
-    .option('--tz <zone>', 'time zone of the calendar days (default from the configuration; keep it the one the pipeline uses)')
+    .option('--from <date>', 'first day to recompute, YYYY-MM-DD or DD.MM.YYYY')
+    .option('--to <date>', 'last day to recompute, YYYY-MM-DD or DD.MM.YYYY')
+    .option('--tz <zone>', "change the database's statistics time zone: every day is rebucketed in it, in one transaction")
     .option('--config <file>', 'configuration JSON (env: HELPDESK_CONFIG)')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', examples(['helpdesk stats rebuild', 'helpdesk stats rebuild --from 2026-11-01 --to 2026-11-30 --json']))
+    .addHelpText('after', examples(['helpdesk stats rebuild', 'helpdesk stats rebuild --tz Europe/Moscow', 'helpdesk stats rebuild --from 2026-11-01 --to 2026-11-30 --json']))
     .action(async (flags, command: Command) => {
       const { statsRebuild } = await import('../commands/stats/rebuild.ts');
       await statsRebuild(context(command), flags);
@@ -42,11 +43,11 @@ export function registerStatsCommands(program: Command, context: ContextFor): vo
   stats
     .command('models')
     .description('accuracy of each model over time (confirmed vs corrected predictions), per language')
-    .option('--from <date>', 'first day, YYYY-MM-DD (default: 89 days before --to)')
-    .option('--to <date>', 'last day, YYYY-MM-DD (default: today)')
+    .option('--from <date>', 'first day, YYYY-MM-DD or DD.MM.YYYY (default: 89 days before --to)')
+    .option('--to <date>', 'last day, YYYY-MM-DD or DD.MM.YYYY (default: today)')
     .option('--period <period>', 'day, week or month', 'week')
     .option('--model <name>', 'only this model')
-    .option('--tz <zone>', 'time zone of the calendar days (default from the configuration)')
+    .option('--tz <zone>', "must be the database's statistics time zone (stored in it)")
     .option('--config <file>', 'configuration JSON (env: HELPDESK_CONFIG)')
     .option('--format <format>', 'table, json or csv', 'table')
     .option('--json', 'same as --format json')

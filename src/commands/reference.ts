@@ -1,3 +1,4 @@
+import { plural } from '../output/plural.ts';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { EntityManager } from '@mikro-orm/sql';
@@ -183,7 +184,7 @@ export async function runRemove<Key>(ctx: CommandContext, key: string | undefine
   const lines: string[] = [];
   if (result.reassigned) {
     const { to, operators, categories, openTickets } = result.reassigned;
-    lines.push(`moved to "${to}": ${operators.length} operator(s), ${categories.length} categor${categories.length === 1 ? 'y' : 'ies'}, ${openTickets} open ticket(s)`);
+    lines.push(`moved to "${to}": ${plural(operators.length, 'operator')}, ${plural(categories.length, 'category', 'categories')}, ${plural(openTickets, 'open ticket')}`);
   }
   if (result.outcome === 'removed') lines.push(`${ctx.out.ok('removed')} ${steps.noun} ${shown}`);
   else lines.push(`${ctx.out.warn('deactivated')} ${steps.noun} ${shown} instead of removing it: ${result.reason}`);
@@ -207,7 +208,7 @@ export async function runImport<Patch>(ctx: CommandContext, file: string, option
   const records = readRecords(file, text, options.format as FileFormat | undefined);
   const result: ImportResult = await withDatabase(ctx, (db) => importRecords(db.em, spec, file, records));
   if (options.json) print(ctx, renderJson(result));
-  else print(ctx, `imported ${file}: ${result.records} record(s): ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged\n`);
+  else print(ctx, `imported ${file}: ${plural(result.records, 'record')}: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged\n`);
 }
 
 /** Show, the same for every noun: find the row (picking on a terminal), print it as pairs or JSON. */

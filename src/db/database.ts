@@ -6,6 +6,7 @@ type MikroORM = SqlMikroORM;
 import { DatabaseUnavailableError, HelpdeskError, UsageError } from '../errors.ts';
 import { sharedOrmOptions } from './config.ts';
 import { acquireLock, type DirectoryLock } from './lock.ts';
+import { readDatabaseSettings, type DatabaseSettings } from './settings.ts';
 import type { DatabaseTarget } from './target.ts';
 
 export interface Database {
@@ -13,6 +14,8 @@ export interface Database {
   readonly orm: MikroORM;
   /** A forked EntityManager for this command's work. */
   readonly em: EntityManager;
+  /** Read once when the database is opened (defaults before the settings table exists). */
+  settings: DatabaseSettings;
   close(): Promise<void>;
 }
 
@@ -59,7 +62,7 @@ async function openPglite(target: Extract<DatabaseTarget, { kind: 'pglite' }>, o
     const { MikroORM: PgliteOrm } = await import('@mikro-orm/pglite');
     const orm = (await PgliteOrm.init({ ...sharedOrmOptions(), dbName: clusterDir })) as unknown as MikroORM;
     await probe(orm, target);
-    return wrap(orm, target, lock);
+    return wrap(orm, target, await readDatabaseSettings(orm.em), lock);
   } catch (error) {
     lock.release();
     throw error;
@@ -86,7 +89,12 @@ async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgresql'
     await orm.close(true).catch(() => undefined);
     throw error;
   }
-  return wrap(orm, target);
+  try {
+    return wrap(orm, target, await readDatabaseSettings(orm.em));
+  } catch (error) {
+    await orm.close(true).catch(() => undefined);
+    throw error;
+  }
 }
 
 async function probe(orm: MikroORM, target: DatabaseTarget): Promise<void> {
@@ -97,12 +105,13 @@ async function probe(orm: MikroORM, target: DatabaseTarget): Promise<void> {
   }
 }
 
-function wrap(orm: MikroORM, target: DatabaseTarget, lock?: DirectoryLock): Database {
+function wrap(orm: MikroORM, target: DatabaseTarget, settings: DatabaseSettings, lock?: DirectoryLock): Database {
   let closed = false;
   return {
     target,
     orm,
     em: orm.em.fork(),
+    settings,
     async close() {
       if (closed) return;
       closed = true;

@@ -13,13 +13,15 @@ export const DailyStatSchema = defineEntity({
     {
       name: 'daily_stats_day_department_unique',
       expression:
-        `create unique index "daily_stats_day_department_unique" on "daily_stats" ("day", coalesce("department_id", '00000000-0000-0000-0000-000000000000'::uuid))`,
+        `create unique index "daily_stats_day_department_unique" on "daily_stats" ("day", coalesce("department_id", '00000000-0000-0000-0000-000000000000'::uuid), "history")`,
     },
   ],
   properties: {
     id: p.uuid().primary().defaultRaw('gen_random_uuid()').onCreate(() => crypto.randomUUID()),
     day: p.date(),
     department: () => p.manyToOne(Department).nullable().deleteRule('cascade'),
+    /** Rows of imported history are kept apart from the intake; `stats daily --history` picks. */
+    history: p.boolean().default(false),
     ticketsCreated: p.integer().default(0),
     autoResolved: p.integer().default(0),
     escalated: p.integer().default(0),
@@ -29,6 +31,8 @@ export const DailyStatSchema = defineEntity({
     predictionsConfirmed: p.integer().default(0),
     predictionsCorrected: p.integer().default(0),
     routingErrors: p.integer().default(0),
+    /** Escalated tickets a person moved out of triage to a department (not routing errors). */
+    triagedByPerson: p.integer().default(0),
     firstResponses: p.integer().default(0),
     firstResponseSecondsSum: p.bigint('number').default(0),
     resolved: p.integer().default(0),

@@ -39,6 +39,8 @@ export const TicketSchema = defineEntity({
      * pipeline keeps them and decides the rest around them.
      */
     humanFields: p.array().defaultRaw(`'{}'`),
+    /** Imported already handled (or flagged as history): counted apart from the day's intake. */
+    history: p.boolean().default(false),
     /** SHA-256 of the normalised subject and body: finds duplicates without an external id. */
     contentHash: p.string().length(64),
     createdAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()),

@@ -5,13 +5,14 @@ import { DailyStat } from './DailyStat.ts';
 import { Department } from './Department.ts';
 import { MlModel } from './MlModel.ts';
 import { Operator } from './Operator.ts';
+import { Setting } from './Setting.ts';
 import { Ticket } from './Ticket.ts';
 import { TicketMessage } from './TicketMessage.ts';
 import { TrainingSample } from './TrainingSample.ts';
 import { User } from './User.ts';
 
-export { AiPrediction, AutoResponse, Category, DailyStat, Department, MlModel, Operator, Ticket, TicketMessage, TrainingSample, User };
+export { AiPrediction, AutoResponse, Category, DailyStat, Department, MlModel, Operator, Setting, Ticket, TicketMessage, TrainingSample, User };
 export * from './enums.ts';
 
 /** Every entity, in the order their tables are listed by `db status`. */
-export const ALL_ENTITIES = [Ticket, User, Department, Operator, Category, MlModel, AiPrediction, AutoResponse, TicketMessage, DailyStat, TrainingSample];
+export const ALL_ENTITIES = [Ticket, User, Department, Operator, Category, MlModel, AiPrediction, AutoResponse, TicketMessage, DailyStat, TrainingSample, Setting];

@@ -5,9 +5,25 @@ import type { Style } from './style.ts';
 export type Cell = string | number | boolean | null | undefined | Date;
 
 export interface Column<Row> {
+  /** For people (table header). */
   header: string;
   value: (row: Row) => Cell;
   align?: 'left' | 'right';
+  /**
+   * For scripts: the CSV column name, camelCase like every JSON key (see MACHINE_KEY); the
+   * header when it already is one.
+   */
+  key?: string;
+  /** For scripts: the plain value (a ratio as a number, not "50.0%"); `value` when absent. */
+  raw?: (row: Row) => Cell;
+}
+
+/** The one naming convention of machine-readable output (JSON keys, CSV columns): camelCase. */
+export const MACHINE_KEY = /^[a-z][a-zA-Z0-9]*$/;
+
+/** snake_case (or kebab-case) to camelCase: created_at -> createdAt. */
+export function camelKey(name: string): string {
+  return name.replace(/[_-]+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
 export type Format = 'table' | 'json' | 'csv';
@@ -40,8 +56,9 @@ export function renderTable<Row>(columns: Column<Row>[], rows: Row[], options: {
   return table.toString() + '\n';
 }
 
+/** CSV for scripts: each column's machine key and plain value. */
 export function renderCsv<Row>(columns: Column<Row>[], rows: Row[]): string {
-  return stringify([columns.map((c) => c.header), ...rows.map((r) => columns.map((c) => neutraliseFormula(cellText(c.value(r)))))]);
+  return stringify([columns.map((c) => c.key ?? c.header), ...rows.map((r) => columns.map((c) => neutraliseFormula(cellText((c.raw ?? c.value)(r)))))]);
 }
 
 /** Cells a spreadsheet would run as a formula get a leading apostrophe. */

@@ -1,12 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
+import { readDatabaseSettings } from '../db/settings.ts';
 import { applyMigrations, countRows, resetDatabase } from './database-admin.ts';
 import { importTickets, type ImportSummary } from './import/tickets.ts';
 import { parseMapping } from './import/fields.ts';
-import { openInput } from './import/input.ts';
+import { openInput, type InputSource } from './import/input.ts';
 import { ticketClassifier } from './model/classify.ts';
 import { loadActiveModel } from './model/registry.ts';
 import { trainModel, type TrainResult } from './model/train.ts';
@@ -45,31 +46,33 @@ export async function runDemo(db: Database, onStep: (message: string) => void, c
   } else {
     await applyMigrations(db);
   }
+  // A fresh demo database has the default statistics time zone (migrations store it).
+  const timeZone = (await readDatabaseSettings(db.em)).statsTimeZone;
   onStep('seeding departments, categories, operators and answer templates');
   await seedReferenceData(db.em.fork(), loadReferenceFixtures());
 
   onStep('importing the labelled history');
-  const itTickets = await importFile(db, join(FIXTURES, 'it-tickets', 'sample.csv'), ['body=Document,category=Topic_group'], 'closed');
-  const fixtureTickets = await importFile(db, join(FIXTURES, 'tickets', 'history.jsonl'), undefined, undefined);
+  const itTickets = await importFile(db, join(FIXTURES, 'it-tickets', 'sample.csv'), ['body=Document,category=Topic_group'], 'closed', timeZone);
+  const fixtureTickets = await importFile(db, join(FIXTURES, 'tickets', 'history.jsonl'), undefined, undefined, timeZone);
 
   onStep(`training the classifier on ${itTickets.created + fixtureTickets.created} labelled tickets`);
   const trained: TrainResult = await trainModel(db.em.fork(), { activate: true });
 
-  onStep('importing fresh tickets in Russian, Kazakh and English');
-  const incoming = await importFile(db, join(FIXTURES, 'tickets', 'incoming.jsonl'), undefined, undefined);
+  onStep('importing fresh tickets in Russian, Kazakh and English (arrived in the last hour)');
+  const incoming = await importFile(db, join(FIXTURES, 'tickets', 'incoming.jsonl'), undefined, undefined, timeZone, recentInput(join(FIXTURES, 'tickets', 'incoming.jsonl'), new Date()));
 
   onStep('running the pipeline: classify, resolve, escalate, route');
   const model = await loadActiveModel(db.em.fork());
-  const pipeline = await runPipeline(db.em.fork(), ticketClassifier(model, config.thresholds.headQuality), { batchSize: 500, dryRun: false, config });
+  const pipeline = await runPipeline(db.em.fork(), ticketClassifier(model, config.thresholds.headQuality), { batchSize: 500, dryRun: false, config, statsTimeZone: timeZone });
 
   const examples = await pickExamples(db, config);
   const days = (
     await sql<{ first: string; last: string }>`
-      select to_char(min(created_at at time zone ${config.timeZone}), 'YYYY-MM-DD') as first,
-             to_char(max(created_at at time zone ${config.timeZone}), 'YYYY-MM-DD') as last
+      select to_char(min(created_at at time zone ${timeZone}), 'YYYY-MM-DD') as first,
+             to_char(max(created_at at time zone ${timeZone}), 'YYYY-MM-DD') as last
       from tickets where id in (select ticket_id from ai_predictions)`.execute(db.em.getKysely<any>())
   ).rows[0];
-  const daily = await dailyReport(db.em.fork(), { from: days?.first ?? '1970-01-01', to: days?.last ?? '1970-01-01', timeZone: config.timeZone });
+  const daily = await dailyReport(db.em.fork(), { from: days?.first ?? '1970-01-01', to: days?.last ?? '1970-01-01', timeZone });
   return {
     location: db.target.displayUrl,
     startedClean: hadData,
@@ -88,14 +91,35 @@ export async function runDemo(db: Database, onStep: (message: string) => void, c
   };
 }
 
-async function importFile(db: Database, path: string, map: string[] | undefined, status: 'closed' | undefined): Promise<ImportSummary> {
+/**
+ * The fresh tickets as if they had arrived over the last hour, in their order and spacing
+ * (scaled): the pipeline answers them now, so first-response times and SLA figures look like a
+ * real day's, not a week's wait for tickets dated when the fixture was written.
+ */
+export function recentInput(path: string, now: Date, spanMinutes = 60): InputSource {
+  const rows = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as { created_at?: string });
+  const times = rows.map((r) => Date.parse(r.created_at ?? ''));
+  const first = Math.min(...times);
+  const last = Math.max(...times);
+  const span = Math.max(1, last - first);
+  // The newest arrived a minute ago, the oldest spanMinutes + 1 minutes ago.
+  const shifted = rows.map((r, i) => ({ ...r, created_at: new Date(now.getTime() - 60_000 - ((last - times[i]!) / span) * spanMinutes * 60_000).toISOString() }));
+  const text = Buffer.from(shifted.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  return { name: path, size: text.length, chunks: (async function* () { yield text; })() } as InputSource;
+}
+
+async function importFile(db: Database, path: string, map: string[] | undefined, status: 'closed' | undefined, statsTimeZone: string, input?: InputSource): Promise<ImportSummary> {
   if (!existsSync(path)) throw new Error(`demo data missing: ${path}`);
   return importTickets(db, {
-    input: openInput(path, process.stdin),
+    input: input ?? openInput(path, process.stdin),
     encoding: 'utf-8',
     mapping: parseMapping(map),
     defaultSource: 'email',
     defaultStatus: status,
+    statsTimeZone,
     createMissing: false,
     onError: 'fail',
     dryRun: false,

@@ -5,6 +5,8 @@ import { loadReferenceFixtures } from '../../src/services/reference/fixtures.ts'
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { runCli } from '../support/cli.ts';
 
+/** Empty, but for the one setting the migrations store (the statistics time zone). */
+const empty = (table: string) => ({ table, rows: table === 'settings' ? 1 : 0 });
 const TABLES = [
   'ai_auto_responses',
   'ai_predictions',
@@ -13,6 +15,7 @@ const TABLES = [
   'departments',
   'ml_models',
   'operators',
+  'settings',
   'ticket_messages',
   'tickets',
   'training_samples',
@@ -30,7 +33,7 @@ afterAll(async () => {
 });
 
 describe('db commands in-process', () => {
-  it('db status --json on a fresh database: 11 empty tables, nothing pending, no drift', async () => {
+  it('db status --json on a fresh database: 12 empty tables, nothing pending, no drift', async () => {
     const result = await runCli(['db', 'status', '--json'], { database });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -39,7 +42,7 @@ describe('db commands in-process', () => {
     expect(status.pending).toEqual([]);
     expect(status.drift).toEqual([]);
     expect(status.applied.map((m: { name: string }) => m.name)).toEqual(MIGRATIONS.map((m) => m.name));
-    expect(status.tables).toEqual(TABLES.map((table) => ({ table, rows: 0 })));
+    expect(status.tables).toEqual(TABLES.map(empty));
   });
 
   it('db init seeds the fixtures once; a second run changes nothing', async () => {
@@ -55,6 +58,7 @@ describe('db commands in-process', () => {
     expect(first.stdout).toBe(
       `✓ database ready: ${location} (${database.backend})\n` +
         '  migrations: up to date\n' +
+        '  statistics time zone: Asia/Almaty\n' +
         `  seeded: departments ${n.departments} new; categories ${n.categories} new; operators ${n.operators} new; responses ${n.responses} new\n`,
     );
     expect(first.stderr).toBe(`database: ${location} (${database.backend})\n`);
@@ -72,11 +76,29 @@ describe('db commands in-process', () => {
         operators: { created: 0, existing: n.operators },
         responses: { created: 0, existing: n.responses },
       },
+      statsTimeZone: 'Asia/Almaty',
     });
     const after = JSON.parse((await runCli(['db', 'status', '--json'], { database })).stdout);
     expect(after.tables).toEqual(before.tables);
     const counts = Object.fromEntries(after.tables.map((t: { table: string; rows: number }) => [t.table, t.rows]));
     expect(counts).toMatchObject({ departments: n.departments, categories: n.categories, operators: n.operators, ai_auto_responses: n.responses });
+  });
+
+  it('db init --tz stores the statistics time zone of a database without tickets; with tickets only stats rebuild --tz changes it', async () => {
+    const set = await runCli(['db', 'init', '--tz', 'Europe/London', '--json'], { database });
+    expect(set.code).toBe(0);
+    expect(JSON.parse(set.stdout).statsTimeZone).toBe('Europe/London');
+    const [row] = await database.db.em.getConnection().execute<{ value: string }[]>(`select value from settings where name = 'stats_time_zone'`);
+    expect(row!.value).toBe('Europe/London');
+    expect((await runCli(['tickets', 'create', '--body', 'The scanner is offline'], { database })).code).toBe(0);
+    const refused = await runCli(['db', 'init', '--tz', 'Asia/Almaty'], { database });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('error: --tz Asia/Almaty: this database already counts its tickets in Europe/London; change the statistics time zone with `helpdesk stats rebuild --tz Asia/Almaty`\n');
+    const bad = await runCli(['db', 'init', '--tz', 'Mars/Olympus'], { database });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('error: --tz: unknown time zone "Mars/Olympus"\n');
+    expect((await runCli(['stats', 'rebuild', '--tz', 'Asia/Almaty'], { database })).code).toBe(0);
+    await database.db.em.getConnection().execute('truncate tickets, users, daily_stats cascade');
   });
 
   it('db status piped is tab-separated and parseable', async () => {
@@ -140,7 +162,7 @@ describe('db commands in-process', () => {
       seeded: null,
     });
     const status = JSON.parse((await runCli(['db', 'status', '--json'], { database })).stdout);
-    expect(status.tables).toEqual(TABLES.map((table) => ({ table, rows: 0 })));
+    expect(status.tables).toEqual(TABLES.map(empty));
     expect(status.pending).toEqual([]);
     expect(status.drift).toEqual([]);
   });

@@ -211,7 +211,7 @@ describe('departments remove', () => {
     expect(result).toMatchObject({
       code: 0,
       stderr: '',
-      stdout: 'moved to "Networks": 1 operator(s), 1 category, 1 open ticket(s)\nremoved department "Field Service"\n',
+      stdout: 'moved to "Networks": 1 operator, 1 category, 1 open ticket\nremoved department "Field Service"\n',
     });
     const after = await snapshot();
     const moved = <T extends { department?: unknown }>(row: T): T => (row.department === 'Field Service' ? { ...row, department: 'Networks' } : row);
@@ -229,7 +229,7 @@ describe('departments remove', () => {
     expect(result).toMatchObject({
       code: 0,
       stderr: '',
-      stdout: 'moved to "Networks": 2 operator(s), 1 category, 2 open ticket(s)\ndeactivated department "IT Support" instead of removing it: 1 closed ticket(s) refer to it\n',
+      stdout: 'moved to "Networks": 2 operators, 1 category, 2 open tickets\ndeactivated department "IT Support" instead of removing it: 1 closed ticket refers to it\n',
     });
     const after = await snapshot();
     const moved = <T extends { department?: unknown; status?: unknown }>(row: T): T =>

@@ -56,8 +56,10 @@ describe('export training-samples', () => {
     const lines = await runCli(['export', 'training-samples', '--format', 'jsonl'], { database });
     expect(csv.code).toBe(0);
     expect(lines.code).toBe(0);
+    expect(csv.stdout.split('\n')[0]).toBe('id,createdAt,text,language,category,priority,issueType,department,labelSource');
     const parsed = parse(csv.stdout, { columns: true }) as Record<string, string>[];
     const rows = jsonl(lines.stdout);
+    expect(Object.keys(rows[0]!).join(',')).toBe('id,createdAt,text,language,category,priority,issueType,department,labelSource');
     const total = (await sql<{ n: number }>`select count(*)::int as n from training_samples`.execute(k())).rows[0]!.n;
     expect(rows).toHaveLength(total);
     expect(new Set(rows.map((r) => r.id)).size).toBe(total);
@@ -95,7 +97,7 @@ describe('export training-samples', () => {
     expect(again).toEqual(all);
     const side = new Map(all.map((r) => [r.id, r.split]));
     expect(kk.length).toBeGreaterThan(1000);
-    expect(kk.every((r) => r.language === 'kk' && r.label_source === 'historic')).toBe(true);
+    expect(kk.every((r) => r.language === 'kk' && r.labelSource === 'historic')).toBe(true);
     for (const r of kk) expect(side.get(r.id)).toBe(r.split);
     const dev = all.filter((r) => r.split === 'dev').length / all.length;
     expect(dev).toBeGreaterThan(0.18);
@@ -142,13 +144,19 @@ describe('export tickets', () => {
     for (const r of rows) {
       expect(r.decision).toBe('routed');
       expect(r.confidence).toBe(0.9);
-      expect(r.user_email).toBe('[email]');
+      expect(r.userEmail).toBe('[email]');
       expect(r.body).toBe('call me at [phone] or [email]');
     }
     const csv = await runCli(['export', 'tickets', '--no-redact', '--status', 'in_work'], { database });
     const parsed = parse(csv.stdout, { columns: true }) as Record<string, string>[];
     expect(parsed).toHaveLength(30);
-    expect(parsed[0]!.user_email).toBe('client@example.kz');
+    expect(parsed[0]!.userEmail).toBe('client@example.kz');
+    // One naming convention for scripts: camelCase, the same in CSV and JSON Lines.
+    expect(csv.stdout.split('\n')[0]).toBe(
+      'number,id,createdAt,source,language,status,priority,issueType,category,department,operator,userEmail,subject,body,firstResponseAt,resolvedAt,closedAt,slaDueAt,' +
+        'predictedCategory,predictedDepartment,predictedPriority,predictedIssueType,confidence,decision,review,correctedCategory,correctedDepartment,model,predictedAt',
+    );
+    expect(Object.keys(rows[0]!).join(',')).toBe(csv.stdout.split('\n')[0]);
     expect(parsed.map((r) => Number(r.number))).toEqual([...parsed.map((r) => Number(r.number))].sort((a, b) => b - a));
   });
 });

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -114,7 +115,7 @@ describe('model train / list / show / evaluate / predict / activate on the fixtu
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       'error: no head has enough training data: ' +
-        ['category', 'department', 'priority', 'issue_type'].map((h) => `${h}: 108 labelled sample(s), fewer than the 200 needed`).join('; ') +
+        ['category', 'department', 'priority', 'issue_type'].map((h) => `${h}: 108 labelled samples, fewer than the 200 needed`).join('; ') +
         '\n',
     );
   });
@@ -189,7 +190,14 @@ describe('model train / list / show / evaluate / predict / activate on the fixtu
       [1, true],
     ]);
     const csv = await runCli(['model', 'list', '--format', 'csv'], { database });
-    expect(csv.stdout.split('\n')[0]).toBe('active,id,name,version,heads,samples,category macro-F1,trained at');
+    // Scripts: camelCase columns named like the JSON keys, plain values (true, not "*"; a number, not "0.812").
+    expect(csv.stdout.split('\n')[0]).toBe('active,id,name,version,heads,sampleCount,categoryMacroF1,trainedAt');
+    const rows = parse(csv.stdout, { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => [r.version, r.active, Number(r.sampleCount)])).toEqual([
+      ['2', 'false', 108],
+      ['1', 'true', 108],
+    ]);
+    expect(Number(rows[0]!.categoryMacroF1)).toBe(json[0].macroF1.category);
   });
 
   it('show by version, by id prefix and by full id; labels and metrics per head', async () => {
@@ -375,16 +383,16 @@ describe('model train / list / show / evaluate / predict / activate on the fixtu
     const result = await runCli(['model', 'train', '--json'], { database });
     expect(result.code).toBe(0);
     expect(result.stderr.split('\n').filter((l) => !l.startsWith('warning: ') && !l.startsWith('not tuned: ')).join('\n')).toBe(
-      'skipped head department: 0 labelled sample(s), fewer than the 50 needed\n' +
+      'skipped head department: 0 labelled samples, fewer than the 50 needed\n' +
         'skipped head priority: only one label (60 samples): nothing to tell apart\n' +
-        'skipped head issue_type: 0 labelled sample(s), fewer than the 50 needed\n',
+        'skipped head issue_type: 0 labelled samples, fewer than the 50 needed\n',
     );
     const out = JSON.parse(result.stdout);
     expect(out.heads.map((h: { head: string }) => h.head)).toEqual(['category']);
     expect(out.skipped).toEqual([
-      { head: 'department', reason: '0 labelled sample(s), fewer than the 50 needed' },
+      { head: 'department', reason: '0 labelled samples, fewer than the 50 needed' },
       { head: 'priority', reason: 'only one label (60 samples): nothing to tell apart' },
-      { head: 'issue_type', reason: '0 labelled sample(s), fewer than the 50 needed' },
+      { head: 'issue_type', reason: '0 labelled samples, fewer than the 50 needed' },
     ]);
   });
 

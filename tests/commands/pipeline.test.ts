@@ -140,7 +140,7 @@ describe('pipeline run and explain with a trained model', () => {
     expect(lines[62]).toBe(TOTALS_HEADER);
     const tally = (lang?: string) => DECISIONS.map((decision) => decisions.filter((d) => d[2] === decision && (!lang || d[1] === lang)).length);
     expect(lines.slice(63, 67)).toEqual([...['ru', 'kk', 'en'].map((l) => [l, ...tally(l)].join('\t')), ['total', ...tally()].join('\t')]);
-    expect(lines[67]).toMatch(/^dry run: nothing written; 60 tickets in 1 batch\(es\), \d+\.\d\d s, \d+ tickets\/s \(model helpdesk-classifier v1\)$/);
+    expect(lines[67]).toMatch(/^dry run: nothing written; 60 tickets in 1 batch, \d+\.\d\d s, \d+ tickets\/s \(model helpdesk-classifier v1\)$/);
     expect(lines.slice(68)).toEqual(['']);
     // Every decision kind the fixtures are written to produce is there.
     expect(tally().slice(0, 3).every((n) => n > 0)).toBe(true);
@@ -166,7 +166,7 @@ describe('pipeline run and explain with a trained model', () => {
     for (const t of newIds.slice(0, 5)) expect(result.stdout).toContain(`│ #${t.number} `);
     expect(result.stdout).not.toContain(`#${newIds[5]!.number}`);
     expect(result.stdout).toContain('│ total');
-    expect(result.stdout).toMatch(/\ndry run: nothing written; 5 tickets in 1 batch\(es\), \d+\.\d\d s, \d+ tickets\/s \(model helpdesk-classifier v1\)\n$/);
+    expect(result.stdout).toMatch(/\ndry run: nothing written; 5 tickets in 1 batch, \d+\.\d\d s, \d+ tickets\/s \(model helpdesk-classifier v1\)\n$/);
     expect(result.stderr).toMatch(/^\rdecided \(dry run\) 5 tickets, \d+\/s\u001b\[K\r\u001b\[K$/);
     expect(await count('select 1 from ai_predictions')).toBe(0);
   });
@@ -208,7 +208,7 @@ describe('pipeline run and explain with a trained model', () => {
     expect(result.stderr).toBe('no new tickets to process\n');
     const lines = result.stdout.split('\n');
     expect(lines.slice(0, 2)).toEqual([TOTALS_HEADER, 'total\t0\t0\t0\t0']);
-    expect(lines[2]).toMatch(/^0 tickets in 0 batch\(es\), \d+\.\d\d s, 0 tickets\/s \(model helpdesk-classifier v1\)$/);
+    expect(lines[2]).toMatch(/^0 tickets in 0 batches, \d+\.\d\d s, 0 tickets\/s \(model helpdesk-classifier v1\)$/);
     const json = await runCli(['pipeline', 'run', '--json'], { database });
     expect(json.stderr).toBe('');
     expect(JSON.parse(json.stdout)).toMatchObject({ processed: 0, batches: 0, decisions: { auto_resolved: 0, escalated: 0, routed: 0, queued: 0 } });

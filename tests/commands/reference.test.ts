@@ -111,7 +111,7 @@ describe('operators', () => {
       stderr: 'error: Remove operator aigerim@example.kz: refusing without --yes when there is no terminal\n',
     });
     const result = await terminal(['operators', 'remove', 'aigerim@example.kz'], [true]);
-    expect(result).toMatchObject({ code: 0, stderr: '', stdout: 'deactivated operator aigerim@example.kz instead of removing it: 3 ticket(s) in their history, 2 still open\n' });
+    expect(result).toMatchObject({ code: 0, stderr: '', stdout: 'deactivated operator aigerim@example.kz instead of removing it: 3 tickets in their history, 2 still open\n' });
     expect(result.prompter?.asked).toEqual(['Remove operator aigerim@example.kz?']);
     expect(await sql(`select active from operators where email = 'aigerim@example.kz'`)).toEqual([{ active: false }]);
     expect(await ok(['operators', 'remove', 'chen@example.kz', '--yes'])).toBe('removed operator chen@example.kz\n');
@@ -172,7 +172,7 @@ describe('categories and answer templates', () => {
       stdout: '',
       stderr: 'error: category "Password reset" still has answer templates: remove them or move them to another category first\n  responses (2): password-reset (ru), password-reset (en)\n',
     });
-    expect(await ok(['categories', 'remove', 'vpn', '--yes'])).toBe('deactivated category "VPN" instead of removing it: 1 ticket(s) refer to it\n');
+    expect(await ok(['categories', 'remove', 'vpn', '--yes'])).toBe('deactivated category "VPN" instead of removing it: 1 ticket refers to it\n');
   });
 });
 
@@ -205,7 +205,7 @@ describe('import', () => {
       expect(JSON.parse(before).length).toBeGreaterThan(0);
       const path = file(`${kind}.json`, before);
       const n = JSON.parse(before).length;
-      expect(await ok([kind, 'import', path])).toBe(`imported ${path}: ${n} record(s): 0 created, 0 updated, ${n} unchanged\n`);
+      expect(await ok([kind, 'import', path])).toBe(`imported ${path}: ${n} ${n === 1 ? 'record' : 'records'}: 0 created, 0 updated, ${n} unchanged\n`);
       expect(await ok([kind, 'list', '--json'])).toBe(before);
     }
   });
@@ -222,7 +222,7 @@ describe('import', () => {
       for (const kind of KINDS) {
         const path = file(`${kind}-${format}.${format}`, lists[kind]!);
         const n = JSON.parse(json[kind]!).length;
-        expect(await ok([kind, 'import', path])).toBe(`imported ${path}: ${n} record(s): ${n} created, 0 updated, 0 unchanged\n`);
+        expect(await ok([kind, 'import', path])).toBe(`imported ${path}: ${n} ${n === 1 ? 'record' : 'records'}: ${n} created, 0 updated, 0 unchanged\n`);
       }
       // Counts computed from tickets are gone with the links above; everything else is identical.
       const zero = (text: string) => text.replace(/"(openTickets|tickets)": \d+/g, '"$1": 0');
@@ -234,7 +234,7 @@ describe('import', () => {
     const path = file('ops.csv', 'email,capacity,active\nBORIS@example.kz,7,false\nnew@example.kz,2,true\n');
     expect(await cli(['operators', 'import', path])).toMatchObject({ code: 2, stdout: '', stderr: `error: ${path}: line 3: a new operator needs name\n` });
     const fixed = file('ops2.csv', 'email,name,department,languages,capacity,active\nBORIS@example.kz,Boris,Сеть и VPN,ru;en,7,false\nnew@example.kz,New,it support,kk,2,true\n');
-    expect(await ok(['operators', 'import', fixed])).toBe(`imported ${fixed}: 2 record(s): 1 created, 1 updated, 0 unchanged\n`);
+    expect(await ok(['operators', 'import', fixed])).toBe(`imported ${fixed}: 2 records: 1 created, 1 updated, 0 unchanged\n`);
     expect(await sql(`select email, capacity, active from operators order by email`)).toEqual([
       { email: 'aigerim@example.kz', capacity: 5, active: false },
       { email: 'boris@example.kz', capacity: 7, active: false },

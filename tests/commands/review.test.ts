@@ -50,7 +50,7 @@ async function pick(where: string): Promise<Decided> {
 
 /** daily_stats as written incrementally must equal what `stats rebuild` computes from the tickets. */
 async function expectStatsEqualRebuild(): Promise<void> {
-  const snapshot = () => q(`select day::text, department_id, ${COUNTERS} from daily_stats where ${COUNTERS.split(', ').join(' + ')} <> 0 order by day, department_id nulls first`);
+  const snapshot = () => q(`select day::text, history, department_id, ${COUNTERS} from daily_stats where ${COUNTERS.split(', ').join(' + ')} <> 0 order by day, history, department_id nulls first`);
   const incremental = await snapshot();
   expect((await cli(['stats', 'rebuild'])).code).toBe(0);
   expect(await snapshot()).toEqual(incremental);

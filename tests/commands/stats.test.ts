@@ -1,6 +1,10 @@
 import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startOfDay } from '../../src/services/calendar.ts';
 import { DEFAULT_PIPELINE_CONFIG } from '../../src/services/pipeline/config.ts';
 import { runPipeline } from '../../src/services/pipeline/run.ts';
 import { loadReferenceFixtures } from '../../src/services/reference/fixtures.ts';
@@ -11,7 +15,9 @@ import { runCli } from '../support/cli.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { fixtureClassifier, insertNewTickets, readFixtureTickets } from '../support/fixture-tickets.ts';
 
-const TZ = DEFAULT_PIPELINE_CONFIG.timeZone;
+// The same flows in two calendars: daily_stats, a rebuild and the independent counts must agree
+// in each (Almaty is UTC+5, New York UTC-5/-4 with a DST change inside ten days of March/November).
+describe.each(['Asia/Almaty', 'America/New_York'])('statistics in %s', (TZ) => {
 const day = dayIn(TZ);
 let database: TestDatabase;
 let firstDay: string;
@@ -32,18 +38,20 @@ const k = () => database.db.em.fork().getKysely<any>();
 async function snapshot(): Promise<Record<string, unknown>[]> {
   const rows = (
     await sql<Record<string, unknown>>`
-      select to_char(day, 'YYYY-MM-DD') as day, department_id, tickets_created, auto_resolved, escalated, routed, queued, predictions,
-             predictions_confirmed, predictions_corrected, routing_errors, first_responses, first_response_seconds_sum::text as frs,
+      select to_char(day, 'YYYY-MM-DD') as day, history, department_id, tickets_created, auto_resolved, escalated, routed, queued, predictions,
+             predictions_confirmed, predictions_corrected, routing_errors, triaged_by_person, first_responses, first_response_seconds_sum::text as frs,
              resolved, resolution_seconds_sum::text as rs, closed, sla_breaches_low, sla_breaches_medium, sla_breaches_high,
              sla_breaches_critical, resolved_on_day
-      from daily_stats order by day, department_id nulls first`.execute(k())
+      from daily_stats order by day, history, department_id nulls first`.execute(k())
   ).rows;
   // A row whose counts all went back to zero (a ticket moved out of it) is the same as no row.
-  return rows.filter((r) => Object.entries(r).some(([key, v]) => key !== 'day' && key !== 'department_id' && Number(v) !== 0));
+  return rows.filter((r) => Object.entries(r).some(([key, v]) => key !== 'day' && key !== 'department_id' && key !== 'history' && Number(v) !== 0));
 }
 
 beforeAll(async () => {
   database = await createTestDatabase();
+  // A new database in this calendar, as `db init --tz` makes it.
+  await k().updateTable('settings').set({ value: TZ }).where('name', '=', 'stats_time_zone').execute();
   await seedReferenceData(database.db.em.fork(), loadReferenceFixtures());
   // A history over the last ten days (some tickets around midnight in Almaty), decided by the pipeline.
   const rnd = random(42);
@@ -55,7 +63,7 @@ beforeAll(async () => {
     createdAt: () => new Date(Math.floor((now - rnd() * 10 * 86_400_000) / 60_000) * 60_000),
   });
   const config = DEFAULT_PIPELINE_CONFIG;
-  await runPipeline(database.db.em.fork(), fixtureClassifier(), { batchSize: 50, dryRun: false, config });
+  await runPipeline(database.db.em.fork(), fixtureClassifier(), { batchSize: 50, dryRun: false, config, statsTimeZone: TZ });
 
   // People correct, confirm, reassign, close and reopen.
   const tickets = (await sql<{ number: string; department: string | null; category: string | null }>`
@@ -94,12 +102,41 @@ beforeAll(async () => {
     }
   }
   // Tickets set back to new are decided again.
-  await runPipeline(database.db.em.fork(), fixtureClassifier(), { batchSize: 50, dryRun: false, config });
+  await runPipeline(database.db.em.fork(), fixtureClassifier(), { batchSize: 50, dryRun: false, config, statsTimeZone: TZ });
+
+  // Arrivals the pipeline has not seen yet: they count the day they arrive all the same.
+  for (const body of ['Принтер на 3 этаже не печатает', 'VPN does not connect from home']) {
+    expect((await runCli(['tickets', 'create', '--body', body, '--email', 'Arrival@Example.KZ'], { database })).code).toBe(0);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'helpdesk-stats-'));
+  const fresh = join(dir, 'fresh.jsonl');
+  writeFileSync(
+    fresh,
+    readFixtureTickets('incoming')
+      .slice(0, 12)
+      .map((t, i) => JSON.stringify({ ...t, external_id: `FRESH-${i}`, created_at: new Date(now - (i + 0.5) * 20 * 3_600_000).toISOString() }))
+      .join('\n'),
+  );
+  expect((await runCli(['import', 'tickets', fresh], { database })).code).toBe(0);
+  // Imported history: handled tickets with their dates, and a history without creation times
+  // (it is not today's intake).
+  const handled = join(dir, 'handled.jsonl');
+  writeFileSync(
+    handled,
+    readFixtureTickets('history')
+      .slice(0, 20)
+      .map((t, i) => JSON.stringify({ ...t, external_id: `OLD-${i}`, status: 'closed', created_at: new Date(now - (i + 1) * 11 * 3_600_000).toISOString(), closed_at: new Date(now - i * 11 * 3_600_000).toISOString() }))
+      .join('\n'),
+  );
+  expect((await runCli(['import', 'tickets', handled], { database })).code).toBe(0);
+  const undated = join(dir, 'undated.csv');
+  writeFileSync(undated, 'body,category\n"Не работает сканер в бухгалтерии",Hardware\n"Outlook keeps asking for the password",Access\n');
+  expect((await runCli(['import', 'tickets', undated, '--history'], { database })).code).toBe(0);
   const range = (await sql<{ first: string; last: string }>`
       select to_char(min(created_at at time zone ${TZ}), 'YYYY-MM-DD') as first, to_char(max(created_at at time zone ${TZ}), 'YYYY-MM-DD') as last from tickets`.execute(k())).rows[0]!;
   firstDay = range.first;
   lastDay = range.last;
-}, 120_000);
+}, 600_000);
 
 afterAll(async () => {
   await database?.dispose();
@@ -107,6 +144,7 @@ afterAll(async () => {
 
 interface T {
   id: string;
+  history: boolean;
   created_at: Date;
   status: string;
   department: string | null;
@@ -131,13 +169,13 @@ const addDays = (d: string, n: number) => {
   x.setUTCDate(x.getUTCDate() + n);
   return x.toISOString().slice(0, 10);
 };
-/** The end of a calendar day in Almaty (UTC+5 all year since 2024). */
-const endOf = (d: string) => new Date(`${addDays(d, 1)}T00:00:00+05:00`).getTime();
+/** The end of a calendar day in the zone. */
+const endOf = (d: string) => startOfDay(addDays(d, 1), TZ).getTime();
 
 /** The report's figures computed here, from the raw tickets and predictions, without daily_stats. */
-async function independent(groupOf: (t: T) => string | null, now: number) {
+async function independent(groupOf: (t: T) => string | null, now: number, history: 'include' | 'exclude' = 'exclude') {
   const tickets = (
-    await sql<T>`select t.id, t.created_at, t.status::text as status, d.name as department, t.language::text as language, t.priority::text as priority,
+    await sql<T>`select t.id, t.history, t.created_at, t.status::text as status, d.name as department, t.language::text as language, t.priority::text as priority,
                         t.sla_due_at, t.resolved_at, t.closed_at, t.first_response_at
                  from tickets t left join departments d on d.id = t.department_id`.execute(k())
   ).rows;
@@ -147,14 +185,15 @@ async function independent(groupOf: (t: T) => string | null, now: number) {
   ).rows;
   const byTicket = new Map<string, P[]>();
   for (const p of predictions) byTicket.set(p.ticket_id, [...(byTicket.get(p.ticket_id) ?? []), p]);
-  const figures = new Map<string, { new: number; auto: number; escalated: number; confirmed: number; corrected: number; routingErrors: number; frSum: number; fr: number; sla: Record<string, number>; backlog: number }>();
+  const figures = new Map<string, { new: number; auto: number; escalated: number; confirmed: number; corrected: number; routingErrors: number; triagedByPerson: number; frSum: number; fr: number; sla: Record<string, number>; backlog: number }>();
   const cell = (d: string, g: string | null) => {
     const key = `${d}/${g ?? ''}`;
-    if (!figures.has(key)) figures.set(key, { new: 0, auto: 0, escalated: 0, confirmed: 0, corrected: 0, routingErrors: 0, frSum: 0, fr: 0, sla: { low: 0, medium: 0, high: 0, critical: 0 }, backlog: 0 });
+    if (!figures.has(key)) figures.set(key, { new: 0, auto: 0, escalated: 0, confirmed: 0, corrected: 0, routingErrors: 0, triagedByPerson: 0, frSum: 0, fr: 0, sla: { low: 0, medium: 0, high: 0, critical: 0 }, backlog: 0 });
     return figures.get(key)!;
   };
-  const triaged = tickets.filter((t) => t.status !== 'new' || byTicket.has(t.id));
-  for (const t of triaged) {
+  // Every ticket, decided or not; imported history only when asked for.
+  const counted = tickets.filter((t) => history === 'include' || !t.history);
+  for (const t of counted) {
     const created = new Date(t.created_at).getTime();
     const c = cell(day(new Date(created)), groupOf(t));
     const preds = (byTicket.get(t.id) ?? []).sort((a, b) => (a.created_at === b.created_at ? (a.id < b.id ? -1 : 1) : a.created_at < b.created_at ? -1 : 1));
@@ -164,7 +203,9 @@ async function independent(groupOf: (t: T) => string | null, now: number) {
     if (latest?.decision === 'escalated') c.escalated++;
     c.confirmed += preds.filter((p) => p.review === 'confirmed').length;
     c.corrected += preds.filter((p) => p.review === 'corrected').length;
-    if (preds.some((p) => p.corrected_department_id)) c.routingErrors++;
+    // Moved away from where the pipeline routed it: an error; moved out of triage: triaged by a person.
+    if (latest?.corrected_department_id && (latest.decision === 'routed' || latest.decision === 'queued')) c.routingErrors++;
+    if (latest?.corrected_department_id && latest.decision === 'escalated') c.triagedByPerson++;
     if (t.first_response_at) {
       c.fr++;
       c.frSum += Math.max(0, Math.round((new Date(t.first_response_at).getTime() - created) / 1000));
@@ -175,8 +216,8 @@ async function independent(groupOf: (t: T) => string | null, now: number) {
     if (due !== null && t.priority && (done ? doneAt > due : due < now)) c.sla[t.priority]!++;
   }
   const backlog = (d: string, g: string | null) =>
-    triaged.filter((t) => groupOf(t) === g && new Date(t.created_at).getTime() < endOf(d) && !((t.status === 'auto_resolved' || t.status === 'closed') && Math.max(new Date(t.resolved_at ?? t.closed_at ?? t.created_at).getTime(), new Date(t.created_at).getTime()) < endOf(d))).length;
-  return { figures, backlog, groups: [...new Set(triaged.map(groupOf))] };
+    counted.filter((t) => groupOf(t) === g && new Date(t.created_at).getTime() < endOf(d) && !((t.status === 'auto_resolved' || t.status === 'closed') && Math.max(new Date(t.resolved_at ?? t.closed_at ?? t.created_at).getTime(), new Date(t.created_at).getTime()) < endOf(d))).length;
+  return { figures, backlog, groups: [...new Set(counted.map(groupOf))] };
 }
 
 describe('stats rebuild', () => {
@@ -187,18 +228,18 @@ describe('stats rebuild', () => {
     // agree on a wrong definition too: the overall rows must also equal the counts computed here,
     // in the test, from the raw tickets and predictions.
     const { figures } = await independent(() => null, Date.now());
-    const overall = incremental.filter((r) => r.department_id === null);
+    const overall = incremental.filter((r) => r.department_id === null && !r.history);
     expect(overall.map((r) => r.day)).toEqual([...figures.keys()].map((key) => key.slice(0, -1)).sort());
     for (const r of overall) {
       const f = figures.get(`${r.day}/`)!;
       expect(
-        { new: r.tickets_created, auto: r.auto_resolved, escalated: r.escalated, confirmed: r.predictions_confirmed, corrected: r.predictions_corrected, routingErrors: r.routing_errors, fr: r.first_responses, frSum: Number(r.frs) },
+        { new: r.tickets_created, auto: r.auto_resolved, escalated: r.escalated, confirmed: r.predictions_confirmed, corrected: r.predictions_corrected, routingErrors: r.routing_errors, triagedByPerson: r.triaged_by_person, fr: r.first_responses, frSum: Number(r.frs) },
         String(r.day),
-      ).toEqual({ new: f.new, auto: f.auto, escalated: f.escalated, confirmed: f.confirmed, corrected: f.corrected, routingErrors: f.routingErrors, fr: f.fr, frSum: f.frSum });
+      ).toEqual({ new: f.new, auto: f.auto, escalated: f.escalated, confirmed: f.confirmed, corrected: f.corrected, routingErrors: f.routingErrors, triagedByPerson: f.triagedByPerson, fr: f.fr, frSum: f.frSum });
     }
     const result = await runCli(['stats', 'rebuild', '--json'], { database });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ timeZone: TZ, from: null, to: null });
+    expect(JSON.parse(result.stdout)).toMatchObject({ timeZone: TZ, previousTimeZone: null, from: null, to: null });
     const rebuilt = await snapshot();
     expect(rebuilt).toEqual(incremental);
     // Again, and a range only: still the same.
@@ -219,7 +260,7 @@ describe('stats rebuild', () => {
   it('rejects a bad range', async () => {
     const bad = await runCli(['stats', 'rebuild', '--from', '2026-02-30'], { database });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--from must be a date');
+    expect(bad.stderr).toBe('error: --from must be a date as YYYY-MM-DD or DD.MM.YYYY (got "2026-02-30")\n');
   });
 });
 
@@ -245,6 +286,7 @@ describe('stats daily', () => {
       expect(row.predictionsCorrected, row.day).toBe(f?.corrected ?? 0);
       expect(row.aiAccuracy, row.day).toBe(f && f.confirmed + f.corrected > 0 ? f.confirmed / (f.confirmed + f.corrected) : null);
       expect(row.routingErrors, row.day).toBe(f?.routingErrors ?? 0);
+      expect(row.triagedByPerson, row.day).toBe(f?.triagedByPerson ?? 0);
       if (f && f.fr > 0) expect(row.avgFirstResponseMinutes).toBeCloseTo(f.frSum / f.fr / 60, 6);
       else expect(row.avgFirstResponseMinutes).toBeNull();
       expect(row.slaBreaches, row.day).toEqual(f?.sla ?? { low: 0, medium: 0, high: 0, critical: 0 });
@@ -255,6 +297,7 @@ describe('stats daily', () => {
     expect(all.reduce((a, f) => a + f.corrected, 0)).toBeGreaterThan(0);
     expect(all.reduce((a, f) => a + f.confirmed, 0)).toBeGreaterThan(0);
     expect(all.reduce((a, f) => a + f.routingErrors, 0)).toBeGreaterThan(0);
+    expect(all.reduce((a, f) => a + f.triagedByPerson, 0)).toBeGreaterThan(0);
     expect(all.reduce((a, f) => a + Object.values(f.sla).reduce((x, y) => x + y, 0), 0)).toBeGreaterThan(0);
     // Days after the last ticket: zeros, the backlog carried over.
     expect(report.rows.at(-1).newTickets).toBe(0);
@@ -302,7 +345,7 @@ describe('stats daily', () => {
     const records = parse(csv.stdout, { columns: true }) as Record<string, string>[];
     const json = JSON.parse((await runCli(['stats', 'daily', '--from', firstDay, '--to', lastDay, '--by', 'source', '--json'], { database })).stdout);
     expect(records).toHaveLength(json.rows.length + json.totals.length + 1);
-    expect(records.map((r) => Number(r.new_tickets))).toEqual([...json.rows, ...json.totals, json.total].map((r: { newTickets: number }) => r.newTickets));
+    expect(records.map((r) => Number(r.newTickets))).toEqual([...json.rows, ...json.totals, json.total].map((r: { newTickets: number }) => r.newTickets));
     const operator = await runCli(['stats', 'daily', '--from', firstDay, '--to', lastDay, '--by', 'operator', '--json'], { database });
     expect(operator.code).toBe(0);
     const bad = await runCli(['stats', 'daily', '--by', 'weather'], { database });
@@ -310,11 +353,35 @@ describe('stats daily', () => {
     expect(bad.stderr).toContain('--by must be one of department, category, language, source, operator');
   });
 
-  it('export stats writes the same figures', async () => {
+  it('export stats writes the same figures, per-day rows only unless --totals, camelCase columns, ratios as numbers', async () => {
     const exported = await runCli(['export', 'stats', '--from', firstDay, '--to', lastDay, '--format', 'json'], { database });
     const daily = await runCli(['stats', 'daily', '--from', firstDay, '--to', lastDay, '--json'], { database });
     expect(exported.code).toBe(0);
-    expect(JSON.parse(exported.stdout).rows).toEqual(JSON.parse(daily.stdout).rows);
+    const json = JSON.parse(exported.stdout);
+    expect(json.rows).toEqual(JSON.parse(daily.stdout).rows);
+    expect(Object.keys(json)).toEqual(['from', 'to', 'timeZone', 'by', 'history', 'rows']);
+    const withTotals = JSON.parse((await runCli(['export', 'stats', '--from', firstDay, '--to', lastDay, '--format', 'json', '--totals'], { database })).stdout);
+    expect(withTotals.total).toEqual(JSON.parse(daily.stdout).total);
+    const header =
+      'day,newTickets,autoResolved,autoResolvedShare,escalated,routed,queued,predictionsConfirmed,predictionsCorrected,aiAccuracy,routingErrors,triagedByPerson,' +
+      'avgFirstResponseMinutes,resolved,slaBreachesLow,slaBreachesMedium,slaBreachesHigh,slaBreachesCritical,backlog';
+    const csv = await runCli(['export', 'stats', '--from', firstDay, '--to', lastDay], { database });
+    expect(csv.stdout.split('\n')[0]).toBe(header);
+    const records = parse(csv.stdout, { columns: true }) as Record<string, string>[];
+    expect(records.map((r) => r.day)).toEqual(json.rows.map((r: { day: string }) => r.day));
+    expect(records.some((r) => r.day === 'total')).toBe(false);
+    expect(csv.stderr).toBe(`exported ${json.rows.length} days (${firstDay} to ${lastDay}) to stdout\n`);
+    for (const r of records) {
+      expect(r.aiAccuracy).not.toContain('%');
+      if (r.autoResolvedShare !== '') expect(Number(r.autoResolvedShare)).toBeCloseTo(Number(r.autoResolved) / Number(r.newTickets), 10);
+    }
+    const totals = parse((await runCli(['export', 'stats', '--from', firstDay, '--to', lastDay, '--totals'], { database })).stdout, { columns: true }) as Record<string, string>[];
+    expect(totals.at(-1)!.day).toBe('total');
+    expect(Number(totals.at(-1)!.newTickets)).toBe(withTotals.total.newTickets);
+    // stats models: the same convention in CSV, ratios as numbers.
+    const models = await runCli(['stats', 'models', '--from', firstDay, '--to', lastDay, '--format', 'csv'], { database });
+    expect(models.stdout.split('\n')[0]).toBe('model,period,language,predictions,confirmed,corrected,accuracy,reviewedShare,avgConfidence,autoResolved,escalated');
+    expect(models.stdout).not.toContain('%');
   });
 });
 
@@ -336,4 +403,105 @@ describe('stats models', () => {
     expect(languages.reduce((a: number, r: { predictions: number }) => a + r.predictions, 0)).toBe(counts.n);
     for (const r of all) if (r.confirmed + r.corrected > 0) expect(r.accuracy).toBeCloseTo(r.confirmed / (r.confirmed + r.corrected), 10);
   });
+});
+
+describe('one calendar', () => {
+  const other = TZ === 'Asia/Almaty' ? 'America/New_York' : 'Asia/Almaty';
+
+  it('with --history include the figures add the imported history, which the default leaves out', async () => {
+    const now = Date.now();
+    const include = JSON.parse((await runCli(['stats', 'daily', '--from', firstDay, '--to', lastDay, '--history', 'include', '--json'], { database })).stdout);
+    const exclude = JSON.parse((await runCli(['stats', 'daily', '--from', firstDay, '--to', lastDay, '--json'], { database })).stdout);
+    expect(include.history).toBe('include');
+    expect(exclude.history).toBe('exclude');
+    const { figures, backlog } = await independent(() => null, now, 'include');
+    for (const row of include.rows) {
+      expect(row.newTickets, row.day).toBe(figures.get(`${row.day}/`)?.new ?? 0);
+      expect(row.backlog, row.day).toBe(backlog(row.day, null));
+    }
+    // The tickets created in the report's range, counted here.
+    const [{ history, all }] = (await sql<{ history: number; all: number }>`
+        select (count(*) filter (where history))::int as history, count(*)::int as "all" from tickets
+        where created_at >= ${startOfDay(firstDay, TZ)} and created_at < ${startOfDay(addDays(lastDay, 1), TZ)}`.execute(k())).rows as [{ history: number; all: number }];
+    // At least the 22 imported here (the fixture history imported as closed above is older).
+    expect(history).toBeGreaterThanOrEqual(22);
+    expect(include.total.newTickets - exclude.total.newTickets).toBe(history);
+    expect(include.total.newTickets).toBe(all);
+    // Tickets not run through the pipeline are in today's intake; the undated history is not.
+    const today = day(new Date());
+    const untriaged = (await sql<{ n: number }>`select count(*)::int as n from tickets t where not history and status = 'new'
+        and not exists (select 1 from ai_predictions p where p.ticket_id = t.id)`.execute(k())).rows[0]!.n;
+    expect(untriaged).toBeGreaterThanOrEqual(2);
+    const todayRow = exclude.rows.find((r: { day: string }) => r.day === today);
+    const todayAll = (await sql<{ n: number }>`select count(*)::int as n from tickets where not history and created_at >= ${startOfDay(today, TZ)}`.execute(k())).rows[0]!.n;
+    expect(todayRow.newTickets).toBe(todayAll);
+  });
+
+  it('a stats daily row counts exactly the tickets that tickets list --from D --to D lists, in both history modes and both date formats', async () => {
+    for (const history of ['exclude', 'include']) {
+      const report = JSON.parse((await runCli(['stats', 'daily', '--from', firstDay, '--to', lastDay, '--history', history, '--json'], { database })).stdout);
+      for (const row of report.rows) {
+        const dotted = `${row.day.slice(8, 10)}.${row.day.slice(5, 7)}.${row.day.slice(0, 4)}`;
+        const listed = await runCli(['tickets', 'list', '--from', row.day, '--to', dotted, '--history', history, '--limit', '10000', '--json'], { database });
+        expect(listed.code).toBe(0);
+        const tickets = JSON.parse(listed.stdout) as { createdAt: string }[];
+        expect(tickets.length, `${history} ${row.day}`).toBe(row.newTickets);
+        // Times in the database's zone with its offset, on the row's day.
+        for (const t of tickets) {
+          expect(t.createdAt.slice(0, 10)).toBe(row.day);
+          expect(day(new Date(t.createdAt))).toBe(row.day);
+          expect(t.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/);
+        }
+      }
+    }
+    const hint = await runCli(['tickets', 'list', '--limit', '1'], { database });
+    const hidden = (await sql<{ n: number }>`select count(*)::int as n from tickets where history`.execute(k())).rows[0]!.n;
+    expect(hint.stderr).toBe(`${hidden} tickets of imported history not listed (--history include lists them)\n`);
+  });
+
+  it('refuses a configuration or --tz naming another zone, in every command', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'helpdesk-config-'));
+    const config = join(dir, 'config.json');
+    writeFileSync(config, JSON.stringify({ timeZone: other }));
+    const expected = `error: ${config}: timeZone: time zone "${other}" is not this database's statistics time zone "${TZ}" (change it for all statistics with \`helpdesk stats rebuild --tz ${other}\`)\n`;
+    for (const args of [
+      ['stats', 'daily', '--config', config],
+      ['stats', 'models', '--config', config],
+      ['stats', 'rebuild', '--config', config],
+      ['export', 'stats', '--config', config],
+    ]) {
+      const result = await runCli(args, { database });
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).toBe(expected);
+    }
+    const update = await runCli(['tickets', 'update', '1', '--priority', 'high'], { database, env: { HELPDESK_CONFIG: config } });
+    expect(update.code).toBe(2);
+    expect(update.stderr).toBe(expected);
+    const tz = await runCli(['stats', 'daily', '--tz', other], { database });
+    expect(tz.code).toBe(2);
+    expect(tz.stderr).toContain(`--tz: time zone "${other}" is not this database's statistics time zone "${TZ}"`);
+    // The same zone is fine.
+    writeFileSync(config, JSON.stringify({ timeZone: TZ }));
+    expect((await runCli(['stats', 'daily', '--config', config, '--json'], { database })).code).toBe(0);
+  });
+
+  it('stats rebuild --tz rebuckets every day in the new zone and stores it; back again gives the same rows', async () => {
+    const before = await snapshot();
+    const moved = await runCli(['stats', 'rebuild', '--tz', other, '--json'], { database });
+    expect(moved.code).toBe(0);
+    expect(JSON.parse(moved.stdout)).toMatchObject({ timeZone: other, previousTimeZone: TZ });
+    expect((await sql<{ value: string }>`select value from settings where name = 'stats_time_zone'`.execute(k())).rows[0]!.value).toBe(other);
+    // Every ticket on its day in the other zone.
+    const otherDay = dayIn(other);
+    const created = (await sql<{ created_at: Date }>`select created_at from tickets where not history`.execute(k())).rows;
+    const perDay = new Map<string, number>();
+    for (const t of created) perDay.set(otherDay(new Date(t.created_at)), (perDay.get(otherDay(new Date(t.created_at))) ?? 0) + 1);
+    const rows = (await sql<{ day: string; n: number }>`select to_char(day, 'YYYY-MM-DD') as day, tickets_created::int as n from daily_stats where department_id is null and not history and tickets_created <> 0`.execute(k())).rows;
+    expect(new Map(rows.map((r) => [r.day, r.n]))).toEqual(perDay);
+    expect((await runCli(['stats', 'rebuild', '--tz', other, '--from', firstDay], { database })).code).toBe(2);
+    const back = await runCli(['stats', 'rebuild', '--tz', TZ], { database });
+    expect(back.stdout).toMatch(new RegExp(`^✓ daily_stats rebuilt for all days \\(${TZ.replace('/', '\\/')}, was ${other.replace('/', '\\/')}\\): \\d+ rows replaced by \\d+ in `));
+    expect(await snapshot()).toEqual(before);
+  });
+});
 });

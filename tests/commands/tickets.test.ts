@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { runCli } from '../support/cli.ts';
@@ -27,19 +30,20 @@ afterAll(async () => {
 
 describe('tickets list', () => {
   it('filters by status, language, source, category, department and date range, with limit and offset', async () => {
-    const all = JSON.parse((await runCli(['tickets', 'list', '--limit', '1000', '--json'], { database })).stdout);
+    // The imported fixture history is handled (closed): history, listed with --history include.
+    const all = JSON.parse((await runCli(['tickets', 'list', '--history', 'include', '--limit', '1000', '--json'], { database })).stdout);
     const { n } = await one<{ n: number }>('select count(*)::int as n from tickets');
     expect(all).toHaveLength(n);
     // Newest first.
     expect(all.map((t: { createdAt: string }) => t.createdAt)).toEqual([...all.map((t: { createdAt: string }) => t.createdAt)].sort().reverse());
 
-    const kk = JSON.parse((await runCli(['tickets', 'list', '--language', 'KK', '--limit', '1000', '--json'], { database })).stdout);
+    const kk = JSON.parse((await runCli(['tickets', 'list', '--language', 'KK', '--history', 'include', '--limit', '1000', '--json'], { database })).stdout);
     const { kkCount } = await one<{ kkCount: number }>(`select count(*)::int as "kkCount" from tickets where language = 'kk'`);
     expect(kk).toHaveLength(kkCount);
     expect(kkCount).toBeGreaterThan(0);
 
     const filtered = JSON.parse(
-      (await runCli(['tickets', 'list', '--category', 'hardware', '--department', 'End User Support', '--source', 'email', '--status', 'closed', '--limit', '1000', '--json'], { database })).stdout,
+      (await runCli(['tickets', 'list', '--category', 'hardware', '--department', 'End User Support', '--source', 'email', '--status', 'closed', '--history', 'include', '--limit', '1000', '--json'], { database })).stdout,
     );
     const { expected } = await one<{ expected: number }>(
       `select count(*)::int as expected from tickets t join categories c on c.id = t.category_id join departments d on d.id = t.department_id
@@ -49,21 +53,34 @@ describe('tickets list', () => {
     expect(expected).toBeGreaterThan(0);
     for (const t of filtered) expect(t).toMatchObject({ category: 'Hardware', department: 'End User Support', source: 'email', status: 'closed' });
 
-    const october = JSON.parse((await runCli(['tickets', 'list', '--from', '2026-10-01', '--to', '2026-10-31', '--limit', '1000', '--json'], { database })).stdout);
-    const { inOctober } = await one<{ inOctober: number }>(`select count(*)::int as "inOctober" from tickets where created_at >= '2026-10-01T00:00:00Z' and created_at < '2026-11-01T00:00:00Z'`);
+    // Days of the database's statistics time zone (Asia/Almaty, UTC+5), as in stats daily; times shown there with the offset.
+    const october = JSON.parse((await runCli(['tickets', 'list', '--from', '2026-10-01', '--to', '31.10.2026', '--history', 'include', '--limit', '1000', '--json'], { database })).stdout);
+    const { inOctober } = await one<{ inOctober: number }>(`select count(*)::int as "inOctober" from tickets where created_at >= '2026-10-01T00:00:00+05:00' and created_at < '2026-11-01T00:00:00+05:00'`);
     expect(october).toHaveLength(inOctober);
+    for (const t of october) expect(t.createdAt).toMatch(/^2026-10-\d{2}T\d{2}:\d{2}:\d{2}\+05:00$/);
+    const { first } = await one<{ first: string }>(`select to_char(min(created_at) at time zone 'Asia/Almaty', 'YYYY-MM-DD"T"HH24:MI:SS') || '+05:00' as first from tickets`);
+    expect(october.at(-1).createdAt).toBe(first);
+    const bad = await runCli(['tickets', 'list', '--from', '2026-10-01T10:00'], { database });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('error: --from must be a date as YYYY-MM-DD or DD.MM.YYYY (got "2026-10-01T10:00")\n');
+    // Without --history include the imported history is left out, and stderr says so.
+    const intake = await runCli(['tickets', 'list', '--json'], { database });
+    expect(JSON.parse(intake.stdout)).toHaveLength(0);
+    expect(intake.stderr).toBe(`${n} tickets of imported history not listed (--history include lists them)\n`);
 
-    const page = JSON.parse((await runCli(['tickets', 'list', '--limit', '5', '--offset', '10', '--json'], { database })).stdout);
+    const page = JSON.parse((await runCli(['tickets', 'list', '--history', 'include', '--limit', '5', '--offset', '10', '--json'], { database })).stdout);
     expect(page.map((t: { id: string }) => t.id)).toEqual(all.slice(10, 15).map((t: { id: string }) => t.id));
   });
 
   it('piped: tab-separated with a header; --format csv: CSV; bad values are usage errors', async () => {
-    const piped = await runCli(['tickets', 'list', '--limit', '2'], { database });
+    const piped = await runCli(['tickets', 'list', '--history', 'include', '--limit', '2'], { database });
     const lines = piped.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('number\tstatus\tpriority\tlanguage\tsource\tcategory\tdepartment\toperator\tcreated\tsubject');
     expect(lines).toHaveLength(3);
-    const csv = await runCli(['tickets', 'list', '--limit', '2', '--format', 'csv'], { database });
-    expect(csv.stdout.split('\n')[0]).toBe('number,status,priority,language,source,category,department,operator,created,subject');
+    expect(lines[1]!.split('\t')[8]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} \+05:00$/);
+    // Scripts: camelCase columns like the JSON keys.
+    const csv = await runCli(['tickets', 'list', '--history', 'include', '--limit', '2', '--format', 'csv'], { database });
+    expect(csv.stdout.split('\n')[0]).toBe('number,status,priority,language,source,category,department,operator,createdAt,subject');
     const bad = await runCli(['tickets', 'list', '--status', 'open'], { database });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('error: --status must be one of new, auto_resolved, in_work, waiting, closed (got "open")\n');
@@ -183,5 +200,44 @@ describe('tickets update', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ changed: ['category', 'department', 'operator'], corrected: null, sample: true, ticket: { category: 'Hardware', department: 'End User Support' } });
     const [sample] = await query<{ label_source: string; category: string; text: string }>(`select label_source, category, text from training_samples where ticket_id = '${created.id}'`);
     expect(sample).toEqual({ label_source: 'human', category: 'Hardware', text: 'Need a new mouse' });
+  });
+});
+
+describe('ticket numbers and e-mail addresses', () => {
+  it('an import --dry-run uses up no ticket numbers: the next real ticket gets the next number', async () => {
+    const { max } = await one<{ max: string }>('select max(number)::text as max from tickets');
+    const dir = mkdtempSync(join(tmpdir(), 'helpdesk-dry-'));
+    const file = join(dir, 'dry.csv');
+    writeFileSync(file, 'external_id,body\n' + Array.from({ length: 25 }, (_, i) => `DRY-${i},Dry run ticket number ${i}`).join('\n') + '\n');
+    const dry = await runCli(['import', 'tickets', file, '--dry-run', '--json'], { database });
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, written: false, created: 25 });
+    const created = JSON.parse((await runCli(['tickets', 'create', '--body', 'The first real ticket after a dry run', '--json'], { database })).stdout);
+    expect(created.number).toBe(Number(max) + 1);
+    // And a real import goes on from there, in file order.
+    expect((await runCli(['import', 'tickets', file], { database })).code).toBe(0);
+    const numbers = await query<{ number: string }>(`select number::text from tickets where external_id like 'DRY-%' order by substring(external_id from 5)::int`);
+    expect(numbers.map((r) => Number(r.number))).toEqual(Array.from({ length: 25 }, (_, i) => Number(max) + 2 + i));
+  });
+
+  it('stores and compares e-mail addresses one way for users, operators, tickets and imports', async () => {
+    const created = JSON.parse((await runCli(['tickets', 'create', '--email', '  New.Client@Example.KZ ', '--body', 'Keyboard broken', '--json'], { database })).stdout);
+    expect(created.user.email).toBe('new.client@example.kz');
+    const again = JSON.parse((await runCli(['tickets', 'create', '--email', 'NEW.CLIENT@example.kz', '--body', 'Keyboard still broken', '--json'], { database })).stdout);
+    expect(again.user.email).toBe('new.client@example.kz');
+    const dir = mkdtempSync(join(tmpdir(), 'helpdesk-mail-'));
+    const file = join(dir, 'mail.csv');
+    writeFileSync(file, 'email,body\nImported.Person@Example.KZ,Monitor flickers\nimported.person@example.kz,Monitor still flickers\n');
+    expect((await runCli(['import', 'tickets', file], { database })).code).toBe(0);
+    const users = await query<{ email: string }>(`select email from users where lower(email) in ('new.client@example.kz', 'imported.person@example.kz') order by email`);
+    expect(users).toEqual([{ email: 'imported.person@example.kz' }, { email: 'new.client@example.kz' }]);
+    const [dept] = await query<{ name: string }>(`select name from departments order by name limit 1`);
+    const op = await runCli(['operators', 'add', '--name', 'Mixed Case', '--email', 'Mixed.Case@Company.Example.KZ', '--department', dept!.name, '--languages', 'ru', '--capacity', '3', '--json'], { database });
+    expect(op.code).toBe(0);
+    const [stored] = await query<{ email: string }>(`select email from operators where name = 'Mixed Case'`);
+    expect(stored!.email).toBe('mixed.case@company.example.kz');
+    const bad = await runCli(['tickets', 'create', '--email', 'not-an-address', '--body', 'x'], { database });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('error: --email is not an e-mail address (got "not-an-address")\n');
   });
 });

@@ -21,7 +21,7 @@ afterAll(async () => {
 
 describe('pipeline on the fixture tickets', () => {
   it('dry run decides without writing', async () => {
-    const summary = await runPipeline(database.db.em.fork(), fixtureClassifier(), { batchSize: 25, dryRun: true, config: DEFAULT_PIPELINE_CONFIG });
+    const summary = await runPipeline(database.db.em.fork(), fixtureClassifier(), { batchSize: 25, dryRun: true, config: DEFAULT_PIPELINE_CONFIG, statsTimeZone: 'Asia/Almaty' });
     expect(summary.processed).toBe(25);
     expect(summary.tickets).toHaveLength(25);
     const k = database.db.em.fork().getKysely<any>();
@@ -30,7 +30,7 @@ describe('pipeline on the fixture tickets', () => {
   });
 
   it('decides every new ticket exactly once, with a prediction each and messages for the auto-resolved', async () => {
-    const summary = await runPipeline(database.db.em.fork(), fixtureClassifier(), { batchSize: 16, dryRun: false, config: DEFAULT_PIPELINE_CONFIG });
+    const summary = await runPipeline(database.db.em.fork(), fixtureClassifier(), { batchSize: 16, dryRun: false, config: DEFAULT_PIPELINE_CONFIG, statsTimeZone: 'Asia/Almaty' });
     expect(summary.processed).toBe(60);
     expect(summary.batches).toBe(4);
     const total = Object.values(summary.decisions).reduce((a, b) => a + b, 0);
@@ -55,7 +55,7 @@ describe('pipeline on the fixture tickets', () => {
       from daily_stats where department_id is null`.execute(k)).rows[0]!;
     expect(stats).toEqual({ created: 60, auto: summary.decisions.auto_resolved, esc: summary.decisions.escalated, routed: summary.decisions.routed, queued: summary.decisions.queued });
     // A second run finds nothing to do.
-    const again = await runPipeline(database.db.em.fork(), fixtureClassifier(), { batchSize: 16, dryRun: false, config: DEFAULT_PIPELINE_CONFIG });
+    const again = await runPipeline(database.db.em.fork(), fixtureClassifier(), { batchSize: 16, dryRun: false, config: DEFAULT_PIPELINE_CONFIG, statsTimeZone: 'Asia/Almaty' });
     expect(again.processed).toBe(0);
   });
 });
@@ -75,7 +75,7 @@ describe('pipeline when the operators fill up', () => {
   });
 
   it('never gives an operator more open tickets than their capacity; the rest wait in their department', async () => {
-    const summary = await runPipeline(tight.db.em.fork(), fixtureClassifier(), { batchSize: 7, dryRun: false, config: DEFAULT_PIPELINE_CONFIG });
+    const summary = await runPipeline(tight.db.em.fork(), fixtureClassifier(), { batchSize: 7, dryRun: false, config: DEFAULT_PIPELINE_CONFIG, statsTimeZone: 'Asia/Almaty' });
     expect(summary.processed).toBe(60);
     const k = tight.db.em.fork().getKysely<any>();
     const loads = (await sql<{ load: number; capacity: number }>`

@@ -1,3 +1,4 @@
+import { readDatabaseSettings } from '../../src/db/settings.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -78,7 +79,10 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
     {
       ...(prompter ? { prompter } : {}),
       ...(database
-        ? { openDatabase: async () => ({ target: database.db.target, orm: database.db.orm, em: database.db.orm.em.fork(), close: async () => undefined }) }
+        ? {
+            // Settings are read at every open, as a command's own process would.
+            openDatabase: async () => ({ target: database.db.target, orm: database.db.orm, em: database.db.orm.em.fork(), settings: await readDatabaseSettings(database.db.orm.em), close: async () => undefined }),
+          }
         : {}),
     },
   );

@@ -4,6 +4,8 @@ import { predictVector, trainHeads, vectorize } from '../../src/ml/classifier.ts
 import type { EntityManager } from '@mikro-orm/sql';
 import { Ticket, User } from '../../src/entities/index.ts';
 import type { TicketClassifier } from '../../src/services/pipeline/classifier.ts';
+import { readDatabaseSettings } from '../../src/db/settings.ts';
+import { addContributionsSql } from '../../src/services/stats/contributions.ts';
 import { contentHash } from '../../src/services/tickets/text.ts';
 
 export interface FixtureTicket {
@@ -47,8 +49,8 @@ export function fixtureClassifier(): TicketClassifier {
 }
 
 /**
- * Inserts tickets with status new straight through the ORM (no importer, no statistics), users
- * matched by e-mail. `createdAt` defaults to the fixture's own time; `externalIds` false leaves
+ * Inserts tickets with status new straight through the ORM (no importer), users matched by
+ * e-mail; like every writer, adds them to daily_stats (the day's intake) in the database's zone. `createdAt` defaults to the fixture's own time; `externalIds` false leaves
  * them out (for texts inserted more than once).
  */
 export async function insertNewTickets(
@@ -57,13 +59,14 @@ export async function insertNewTickets(
   options: { createdAt?: (ticket: FixtureTicket, index: number) => Date; externalIds?: boolean } = {},
 ): Promise<void> {
   const users = new Map<string, User>();
+  const created: Ticket[] = [];
   for (const [i, t] of tickets.entries()) {
     let user = users.get(t.user_email);
     if (!user) {
       user = (await em.findOne(User, { email: t.user_email })) ?? em.create(User, { email: t.user_email, name: t.user_name });
       users.set(t.user_email, user);
     }
-    em.create(Ticket, {
+    created.push(em.create(Ticket, {
       source: t.source,
       externalId: options.externalIds === false ? null : t.external_id,
       user,
@@ -73,7 +76,11 @@ export async function insertNewTickets(
       status: 'new',
       contentHash: contentHash(t.subject, t.body),
       createdAt: options.createdAt ? options.createdAt(t, i) : new Date(t.created_at),
-    });
+    }));
   }
   await em.flush();
+  if (created.length === 0) return;
+  const { statsTimeZone } = await readDatabaseSettings(em);
+  const ids = created.map((t) => `'${t.id}'`).join(',');
+  await em.getConnection().execute(addContributionsSql(statsTimeZone, { ticketWhere: `tk.id in (${ids})`, predictionWhere: 'false' }));
 }

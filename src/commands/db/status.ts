@@ -1,3 +1,4 @@
+import { plural } from '../../output/plural.ts';
 import { CheckFailedError } from '../../errors.ts';
 import { databaseStatus, type DatabaseStatus } from '../../services/database-admin.ts';
 import { renderJson, renderRecord, renderTable } from '../../output/render.ts';
@@ -8,8 +9,8 @@ export async function dbStatus(ctx: CommandContext, options: { json?: boolean; c
   if (options.json) print(ctx, renderJson(status));
   else print(ctx, describe(ctx, status));
   if (options.check) {
-    if (status.pending.length > 0) throw new CheckFailedError(`${status.pending.length} pending migration(s): run \`helpdesk db migrate\``);
-    if (status.drift.length > 0) throw new CheckFailedError(`the schema differs from the entities (${status.drift.length} statement(s)): ${status.drift[0]}`);
+    if (status.pending.length > 0) throw new CheckFailedError(`${plural(status.pending.length, 'pending migration')}: run \`helpdesk db migrate\``);
+    if (status.drift.length > 0) throw new CheckFailedError(`the schema differs from the entities (${plural(status.drift.length, 'statement')}): ${status.drift[0]}`);
   }
 }
 
@@ -21,7 +22,7 @@ function describe(ctx: CommandContext, status: DatabaseStatus): string {
       ['location', status.location],
       ['migrations applied', status.applied.length],
       ['migrations pending', status.pending.length ? status.pending.join(', ') : 0],
-      ['schema drift', status.drift.length ? `${status.drift.length} statement(s)` : 'none'],
+      ['schema drift', status.drift.length ? plural(status.drift.length, 'statement') : 'none'],
     ],
     { tty, style: ctx.out },
   );

@@ -1,3 +1,4 @@
+import { plural } from '../../output/plural.ts';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isPgliteDatabase } from '../../db/database.ts';
@@ -53,7 +54,7 @@ function describeDemo(ctx: CommandContext, result: DemoResult, target: DatabaseT
     [
       ['database', `${result.location} (${target.kind})${result.startedClean ? ', started clean' : ''}`],
       ['history', `${result.history.itTickets} IT tickets (sample of the shared set) + ${result.history.fixtureTickets} ru/kk/en tickets`],
-      ['model', `v${result.model.version} on ${result.model.samples} samples in ${result.model.seconds.toFixed(1)} s, category macro-F1 ${result.model.categoryMacroF1?.toFixed(3) ?? 'n/a'} (holdout)`],
+      ['model', `v${result.model.version} on ${plural(result.model.samples, 'sample')} in ${result.model.seconds.toFixed(1)} s, category macro-F1 ${result.model.categoryMacroF1?.toFixed(3) ?? 'n/a'} (holdout)`],
       ['fresh tickets', result.incoming],
     ],
     style,

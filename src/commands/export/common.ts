@@ -1,7 +1,6 @@
-import { InputError } from '../../errors.ts';
-import { validTimeZone } from '../../services/pipeline/config.ts';
-import { parseDay } from '../../services/stats/report.ts';
-import { resolvePipelineConfig } from '../../services/pipeline/settings.ts';
+import type { Database } from '../../db/database.ts';
+import { configZone, statsTimeZone, tzFlag, type NamedZone } from '../calendar.ts';
+import { parseDayRange } from '../dates.ts';
 import type { CommandContext } from '../context.ts';
 
 export interface CommonExportFlags {
@@ -16,14 +15,15 @@ export interface CommonExportFlags {
   redact?: boolean;
 }
 
-export function exportTimeZone(ctx: CommandContext, flags: { tz?: string | undefined; config?: string | undefined }): string {
-  return flags.tz ? validTimeZone(flags.tz, '--tz') : resolvePipelineConfig({ config: flags.config }, ctx.io.env).timeZone;
+/** Zones the flags name (--tz, the --config file): checked against the database's once it is open. */
+export function exportZones(ctx: CommandContext, flags: { tz?: string | undefined; config?: string | undefined }): NamedZone[] {
+  return [tzFlag(flags.tz), configZone(ctx, flags.config)];
 }
 
-/** --from / --to as days (YYYY-MM-DD), each optional, in order when both are given. */
-export function exportDayRange(flags: { from?: string | undefined; to?: string | undefined }): { from: string | undefined; to: string | undefined } {
-  const from = flags.from !== undefined ? parseDay(flags.from, '--from') : undefined;
-  const to = flags.to !== undefined ? parseDay(flags.to, '--to') : undefined;
-  if (from && to && from > to) throw new InputError(`--from ${from} is after --to ${to}`);
-  return { from, to };
+/** The database's statistics time zone: the days of --from/--to are its days. */
+export function exportTimeZone(db: Database, zones: NamedZone[]): string {
+  return statsTimeZone(db, ...zones);
 }
+
+/** --from / --to as days, each optional, in order when both are given. */
+export const exportDayRange = parseDayRange;

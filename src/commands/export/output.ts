@@ -5,7 +5,7 @@ import { rename, rm } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
 import { InputError, UsageError } from '../../errors.ts';
 import type { OutputStream } from '../../output/io.ts';
-import { neutraliseFormula } from '../../output/render.ts';
+import { camelKey, neutraliseFormula } from '../../output/render.ts';
 import type { CommandContext } from '../context.ts';
 
 export type ExportFormat = 'csv' | 'jsonl' | 'json';
@@ -61,13 +61,17 @@ function streamSink(name: string, stream: OutputStream, file: { stream: WriteStr
 
 type Value = string | number | boolean | null | undefined;
 
-/** CSV with csv-stringify, a header once, formula cells neutralised; or one JSON object a line. */
+/**
+ * CSV with csv-stringify, a header once, formula cells neutralised; or one JSON object a line.
+ * Rows come from SQL (snake_case); keys and columns go out camelCase, like every command's.
+ */
 export function rowWriter<Row extends object>(format: 'csv' | 'jsonl', columns: readonly (keyof Row & string)[]): (rows: Row[]) => string {
   let first = true;
-  if (format === 'jsonl') return (rows) => rows.map((r) => JSON.stringify(Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))) + '\n').join('');
+  const keys = columns.map(camelKey);
+  if (format === 'jsonl') return (rows) => rows.map((r) => JSON.stringify(Object.fromEntries(columns.map((c, i) => [keys[i], r[c] ?? null]))) + '\n').join('');
   return (rows) => {
     const records = rows.map((r) => columns.map((c) => cell(r[c] as Value)));
-    const text = stringify(first ? [[...columns], ...records] : records);
+    const text = stringify(first ? [keys, ...records] : records);
     first = false;
     return text;
   };

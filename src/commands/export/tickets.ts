@@ -1,5 +1,6 @@
+import { plural } from '../../output/plural.ts';
 import { exportTickets, parseLanguages, parseStatuses, type TicketExportRow } from '../../services/export/exports.ts';
-import { exportDayRange, exportTimeZone, type CommonExportFlags } from './common.ts';
+import { exportDayRange, exportTimeZone, exportZones, type CommonExportFlags } from './common.ts';
 import { note, withDatabase, type CommandContext } from '../context.ts';
 import { parseExportFormat, writePages } from './output.ts';
 
@@ -18,10 +19,10 @@ export async function exportTicketsCommand(ctx: CommandContext, flags: TicketsEx
   const { from, to } = exportDayRange(flags);
   const languages = parseLanguages(flags.language);
   const statuses = parseStatuses(flags.status);
-  const timeZone = exportTimeZone(ctx, flags);
+  const zones = exportZones(ctx, flags);
   const started = performance.now();
   const { written, sinkName } = await withDatabase(ctx, async (db) =>
-    writePages(ctx, flags.out, format, COLUMNS, await exportTickets(db.em.getKysely<any>(), { from, to, timeZone, languages, statuses, redact: flags.redact !== false }), 'tickets'),
+    writePages(ctx, flags.out, format, COLUMNS, await exportTickets(db.em.getKysely<any>(), { from, to, timeZone: exportTimeZone(db, zones), languages, statuses, redact: flags.redact !== false }), 'tickets'),
   );
-  note(ctx, `exported ${written} tickets to ${sinkName} in ${((performance.now() - started) / 1000).toFixed(2)} s${flags.redact === false ? ', personal data NOT redacted' : ''}`);
+  note(ctx, `exported ${plural(written, 'ticket')} to ${sinkName} in ${((performance.now() - started) / 1000).toFixed(2)} s${flags.redact === false ? ', personal data NOT redacted' : ''}`);
 }

@@ -1,6 +1,7 @@
+import { plural } from '../../output/plural.ts';
 import { exportTrainingSamples, parseLabelSources, parseLanguages, type SampleRow } from '../../services/export/exports.ts';
 import { parseSplit } from '../../services/export/split.ts';
-import { exportDayRange, exportTimeZone, type CommonExportFlags } from './common.ts';
+import { exportDayRange, exportTimeZone, exportZones, type CommonExportFlags } from './common.ts';
 import { note, withDatabase, type CommandContext } from '../context.ts';
 import { parseExportFormat, writePages } from './output.ts';
 
@@ -17,7 +18,7 @@ export async function exportTrainingSamplesCommand(ctx: CommandContext, flags: T
   const languages = parseLanguages(flags.language);
   const labelSources = parseLabelSources(flags.labelSource);
   const split = parseSplit(flags.split);
-  const timeZone = exportTimeZone(ctx, flags);
+  const zones = exportZones(ctx, flags);
   const started = performance.now();
   const parts = new Map<string, number>();
   const columns: (keyof SampleRow & string)[] = split ? [...COLUMNS, 'split'] : [...COLUMNS];
@@ -30,12 +31,12 @@ export async function exportTrainingSamplesCommand(ctx: CommandContext, flags: T
       flags.out,
       format,
       columns,
-      await exportTrainingSamples(db.em.getKysely<any>(), { from, to, timeZone, languages, labelSources, split, redact: flags.redact !== false }),
+      await exportTrainingSamples(db.em.getKysely<any>(), { from, to, timeZone: exportTimeZone(db, zones), languages, labelSources, split, redact: flags.redact !== false }),
       'training samples',
       countSplit,
     ),
   );
   const seconds = (performance.now() - started) / 1000;
   const shares = split ? ` (${[...parts].sort().map(([k, v]) => `${k} ${v}`).join(', ')})` : '';
-  note(ctx, `exported ${written} training samples${shares} to ${sinkName} in ${seconds.toFixed(2)} s${flags.redact === false ? ', personal data NOT redacted' : ''}`);
+  note(ctx, `exported ${plural(written, 'training sample')}${shares} to ${sinkName} in ${seconds.toFixed(2)} s${flags.redact === false ? ', personal data NOT redacted' : ''}`);
 }

@@ -1,3 +1,5 @@
+import { plural } from '../../output/plural.ts';
+import { configZone, statsTimeZone } from '../calendar.ts';
 import { progressBar, ratePerSecond } from '../../output/progress.ts';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { TICKET_SOURCES, TICKET_STATUSES, type TicketSource, type TicketStatus } from '../../entities/enums.ts';
@@ -6,7 +8,6 @@ import { renderJson } from '../../output/render.ts';
 import { parseMapping } from '../../services/import/fields.ts';
 import { ENCODINGS, openInput, parseDelimiter, type InputFormat } from '../../services/import/input.ts';
 import type { RowError } from '../../services/import/rows.ts';
-import { resolvePipelineConfig } from '../../services/pipeline/settings.ts';
 import { importTickets, INDEX_REBUILDS, type ImportSummary, type IndexRebuild, type OnError } from '../../services/import/tickets.ts';
 import { note, print, withDatabase, type CommandContext } from '../context.ts';
 
@@ -18,6 +19,8 @@ export interface ImportTicketsOptions {
   source?: string;
   status?: string;
   createMissing?: boolean;
+  /** Every row is imported history. */
+  history?: boolean;
   onError?: string;
   errors?: string;
   dryRun?: boolean;
@@ -64,7 +67,7 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
     summary = await withDatabase(ctx, (db) =>
       importTickets(
         db,
-        { input, format, delimiter, encoding, mapping, defaultSource: source, defaultStatus: status, statsTimeZone: resolvePipelineConfig({}, ctx.io.env).timeZone, createMissing: options.createMissing === true, onError, dryRun: options.dryRun === true, rebuildIndexes },
+        { input, format, delimiter, encoding, mapping, defaultSource: source, defaultStatus: status, statsTimeZone: statsTimeZone(db, configZone(ctx, undefined)), history: options.history === true, createMissing: options.createMissing === true, onError, dryRun: options.dryRun === true, rebuildIndexes },
         {
           onReject(error) {
             reported++;
@@ -88,12 +91,12 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
     progress.clear();
     await closeErrorsFile(errorsFile);
   }
-  if (reported > shown) note(ctx, `… and ${reported - shown} more rejected values${options.errors ? ` (all of them are in ${options.errors})` : ': use --errors FILE to get them all'}`);
+  if (reported > shown) note(ctx, `… and ${plural(reported - shown, 'more rejected value')}${options.errors ? ` (all of them are in ${options.errors})` : ': use --errors FILE to get them all'}`);
 
   if (options.json) print(ctx, renderJson(summary));
   else print(ctx, describeSummary(summary));
   if (summary.rejected > 0) {
-    const what = `${count(summary.rejected)} of ${count(summary.rows)} rows rejected`;
+    const what = `${count(summary.rejected)} of ${plural(summary.rows, 'row', 'rows', count)} rejected`;
     if (onError === 'fail') throw new InputError(`${what} in ${input.name}: nothing was written (fix them, or use --on-error skip to import the valid rows)`);
     throw new InputError(`${what} in ${input.name} and left out${summary.dryRun ? ' (dry run)' : ''}`);
   }
@@ -117,15 +120,15 @@ export function describeError(file: string, error: RowError): string {
 const count = (n: number): string => n.toLocaleString('en-US');
 
 export function describeSummary(s: ImportSummary): string {
-  const rate = `${count(s.rows)} rows in ${s.seconds.toFixed(1)} s, ${count(s.rowsPerSecond)} rows/s`;
+  const rate = `${plural(s.rows, 'row', 'rows', count)} in ${s.seconds.toFixed(1)} s, ${count(s.rowsPerSecond)} rows/s`;
   const lines: string[] = [];
   const aborted = s.onError === 'fail' && s.rejected > 0;
   if (s.dryRun && !aborted) {
-    lines.push(`dry run: would create ${count(s.created)} tickets, skip ${count(s.skipped)} existing, reject ${count(s.rejected)} (${rate}); nothing written`);
+    lines.push(`dry run: would create ${plural(s.created, 'ticket', 'tickets', count)}, skip ${count(s.skipped)} existing, reject ${count(s.rejected)} (${rate}); nothing written`);
   } else if (!s.written) {
-    lines.push(`nothing written: ${count(s.rejected)} of ${count(s.rows)} rows rejected (${rate})${s.dryRun ? ' (dry run)' : ''}`);
+    lines.push(`nothing written: ${count(s.rejected)} of ${plural(s.rows, 'row', 'rows', count)} rejected (${rate})${s.dryRun ? ' (dry run)' : ''}`);
   } else {
-    lines.push(`created ${count(s.created)} tickets, skipped ${count(s.skipped)} existing, rejected ${count(s.rejected)} (${rate})`);
+    lines.push(`created ${plural(s.created, 'ticket', 'tickets', count)}, skipped ${count(s.skipped)} existing, rejected ${count(s.rejected)} (${rate})`);
   }
   if (s.created + s.skipped > 0) {
     const also: string[] = [`users ${count(s.usersCreated)}`, `training samples ${count(s.samplesCreated)}`];

@@ -1,3 +1,4 @@
+import { plural } from '../../output/plural.ts';
 import { evaluateFile, evaluateHoldout, evaluateSplit, type EvaluationReport } from '../../services/model/evaluate.ts';
 import { parseSplitFilter } from './split-flags.ts';
 import { languageTable } from './train.ts';
@@ -40,8 +41,8 @@ export async function modelEvaluate(
     report.source.kind === 'holdout'
       ? 'its stratified holdout'
       : report.source.kind === 'file'
-        ? `${report.source.file} (${report.source.rows} rows)`
-        : `the "${report.source.part}" side of the split ${report.source.shares} (${report.source.rows} training samples)`;
+        ? `${report.source.file} (${plural(report.source.rows, 'row')})`
+        : `the "${report.source.part}" side of the split ${report.source.shares} (${plural(report.source.rows, 'training sample')})`;
   const parts = [`${report.model.name} v${report.model.version} (${report.model.id}) on ${on}\n`];
   for (const [head, metrics] of Object.entries(report.heads)) parts.push('\n' + describeMetrics(ctx, head, metrics));
   const byLanguage = Object.entries(report.heads).map(([head, m]) => ({ head, byLanguage: (m as { byLanguage?: Record<string, { samples: number; accuracy: number; macroF1: number }> }).byLanguage }));

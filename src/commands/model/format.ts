@@ -1,3 +1,4 @@
+import { plural } from '../../output/plural.ts';
 import type { EvalMetrics } from '../../ml/metrics.ts';
 import { renderRecord, renderTable, type Column } from '../../output/render.ts';
 import { isTerminal, type CommandContext } from '../context.ts';
@@ -24,7 +25,7 @@ export function table<Row>(ctx: CommandContext, columns: Column<Row>[], rows: Ro
  * the confusion matrix (rows: true label, columns: predicted label, numbered as in the rows).
  */
 export function describeMetrics(ctx: CommandContext, head: string, m: EvalMetrics & { unknownLabels?: string[] }): string {
-  const title = `${ctx.out.bold(head)}: accuracy ${fixed(m.accuracy)}, macro-F1 ${fixed(m.macroF1)}, weighted F1 ${fixed(m.weightedF1)}, ECE ${fixed(m.ece)} (${m.n} samples)`;
+  const title = `${ctx.out.bold(head)}: accuracy ${fixed(m.accuracy)}, macro-F1 ${fixed(m.macroF1)}, weighted F1 ${fixed(m.weightedF1)}, ECE ${fixed(m.ece)} (${plural(m.n, 'sample')})`;
   const perClass = table(
     ctx,
     [

@@ -9,14 +9,14 @@ export async function modelList(ctx: CommandContext, options: { json?: boolean; 
     ctx,
     format,
     [
-      { header: 'active', value: (m: ModelSummary) => (m.active ? '*' : '') },
+      { header: 'active', value: (m: ModelSummary) => (m.active ? '*' : ''), raw: (m: ModelSummary) => m.active },
       { header: 'id', value: (m) => m.id },
       { header: 'name', value: (m) => m.name },
       { header: 'version', value: (m) => m.version, align: 'right' },
       { header: 'heads', value: (m) => m.heads.join(',') },
-      { header: 'samples', value: (m) => m.sampleCount, align: 'right' },
-      { header: 'category macro-F1', value: (m) => fixed(m.macroF1.category), align: 'right' },
-      { header: 'trained at', value: (m) => m.trainedAt },
+      { header: 'samples', key: 'sampleCount', value: (m) => m.sampleCount, align: 'right' },
+      { header: 'category macro-F1', key: 'categoryMacroF1', value: (m) => fixed(m.macroF1.category), raw: (m) => m.macroF1.category ?? null, align: 'right' },
+      { header: 'trained at', key: 'trainedAt', value: (m) => m.trainedAt },
     ],
     models,
   );

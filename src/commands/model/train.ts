@@ -1,3 +1,4 @@
+import { plural } from '../../output/plural.ts';
 import { progressBar } from '../../output/progress.ts';
 import { HEADS, type HeadName } from '../../services/classification/derive.ts';
 import { trainModel, type TrainProgress, type TrainResult } from '../../services/model/train.ts';
@@ -81,7 +82,7 @@ export async function modelTrain(ctx: CommandContext, options: TrainCommandOptio
   }
   const state = result.active ? ', active' : '';
   const lines = [
-    `${ctx.out.ok('✓')} trained ${result.name} v${result.version} (${result.id}${state}) on ${result.sampleCount} samples in ${result.trainingSeconds.toFixed(1)} s, artifact ${kilobytes(result.artifactBytes)}`,
+    `${ctx.out.ok('✓')} trained ${result.name} v${result.version} (${result.id}${state}) on ${plural(result.sampleCount, 'sample')} in ${result.trainingSeconds.toFixed(1)} s, artifact ${kilobytes(result.artifactBytes)}`,
   ];
   print(ctx, lines.join('\n') + '\n');
   print(

@@ -1,3 +1,4 @@
+import { plural } from '../../output/plural.ts';
 import { UsageError } from '../../errors.ts';
 import { DECISIONS } from '../../entities/enums.ts';
 import { renderJson, renderTable } from '../../output/render.ts';
@@ -6,6 +7,7 @@ import { ticketClassifier } from '../../services/model/classify.ts';
 import { loadActiveModel } from '../../services/model/registry.ts';
 import { resolvePipelineConfig, type ConfigFlags } from '../../services/pipeline/settings.ts';
 import { runPipeline, type PipelineSummary } from '../../services/pipeline/run.ts';
+import { statsTimeZone } from '../calendar.ts';
 import { isTerminal, note, print, withDatabase, type CommandContext } from '../context.ts';
 
 export interface RunFlags extends ConfigFlags {
@@ -36,7 +38,8 @@ export async function pipelineRun(ctx: CommandContext, flags: RunFlags): Promise
         limit,
         dryRun: flags.dryRun ?? false,
         config,
-        onProgress: (n) => progress.update(n, `${flags.dryRun ? 'decided (dry run)' : 'processed'} ${n} tickets, ${ratePerSecond(n, started)}/s`),
+        statsTimeZone: statsTimeZone(db, { zone: config.timeZone, where: `${flags.config ?? ctx.io.env.HELPDESK_CONFIG}: timeZone` }),
+        onProgress: (n) => progress.update(n, `${flags.dryRun ? 'decided (dry run)' : 'processed'} ${plural(n, 'ticket')}, ${ratePerSecond(n, started)}/s`),
       });
     } finally {
       progress.clear();
@@ -77,6 +80,6 @@ export function describeRun(ctx: CommandContext, summary: PipelineSummary): stri
     rows,
     { tty, style: ctx.out },
   );
-  out += `${summary.dryRun ? 'dry run: nothing written; ' : ''}${summary.processed} tickets in ${summary.batches} batch(es), ${summary.seconds.toFixed(2)} s, ${Math.round(summary.ticketsPerSecond)} tickets/s (model ${summary.model})\n`;
+  out += `${summary.dryRun ? 'dry run: nothing written; ' : ''}${plural(summary.processed, 'ticket')} in ${plural(summary.batches, 'batch', 'batches')}, ${summary.seconds.toFixed(2)} s, ${Math.round(summary.ticketsPerSecond)} tickets/s (model ${summary.model})\n`;
   return out;
 }

@@ -1,8 +1,8 @@
 import { renderBarChart } from '../../output/chart.ts';
 import type { Column, Format } from '../../output/render.ts';
-import { resolvePipelineConfig } from '../../services/pipeline/settings.ts';
-import { validTimeZone } from '../../services/pipeline/config.ts';
-import { dailyReport, parseDimension, reportRange, type DailyReport, type DailyRow, type Dimension } from '../../services/stats/report.ts';
+import { dailyReport, parseDimension, parseHistory, reportRange, type DailyReport, type DailyRow, type Dimension } from '../../services/stats/report.ts';
+import { configZone, statsTimeZone, tzFlag } from '../calendar.ts';
+import { parseDayRange } from '../dates.ts';
 import { isTerminal, note, parseFormat, print, printRows, withDatabase, type CommandContext } from '../context.ts';
 
 export interface DailyFlags {
@@ -10,6 +10,8 @@ export interface DailyFlags {
   to?: string;
   tz?: string;
   by?: string;
+  /** include or exclude (default) imported history. */
+  history?: string;
   config?: string;
   format?: string;
   json?: boolean;
@@ -18,7 +20,6 @@ export interface DailyFlags {
 
 const pct = (v: number | null): string => (v === null ? '' : `${(v * 100).toFixed(1)}%`);
 const num = (v: number | null, digits = 1): string => (v === null ? '' : v.toFixed(digits));
-const ratio = (v: number | null): string => (v === null ? '' : v.toFixed(4));
 
 /** The overall table (as `demo` shows it). */
 export const DAILY_COLUMNS = dailyTableColumns(null);
@@ -36,33 +37,35 @@ export function dailyTableColumns(by: Dimension | null): Column<DailyRow>[] {
     { header: 'queued', value: (r) => r.queued, align: 'right' },
     { header: 'AI accuracy', value: (r) => pct(r.aiAccuracy), align: 'right' },
     { header: 'routing errors', value: (r) => r.routingErrors, align: 'right' },
+    { header: 'triaged by person', value: (r) => r.triagedByPerson, align: 'right' },
     { header: '1st response min', value: (r) => num(r.avgFirstResponseMinutes), align: 'right' },
     { header: 'SLA breaches l/m/h/c', value: (r) => `${r.slaBreaches.low}/${r.slaBreaches.medium}/${r.slaBreaches.high}/${r.slaBreaches.critical}`, align: 'right' },
     { header: 'backlog', value: (r) => r.backlog, align: 'right' },
   ];
 }
 
-/** CSV columns: one value per cell, ratios as numbers, for spreadsheets and other tools. */
+/** CSV columns: one value per cell, camelCase like the JSON keys, ratios as numbers (0.5, never "50.0%"). */
 export function dailyCsvColumns(by: Dimension | null): Column<DailyRow>[] {
   return [
     { header: 'day', value: (r) => r.day },
     ...(by ? [{ header: by, value: (r: DailyRow) => r.group }] : []),
-    { header: 'new_tickets', value: (r) => r.newTickets },
-    { header: 'auto_resolved', value: (r) => r.autoResolved },
-    { header: 'auto_resolved_share', value: (r) => ratio(r.autoResolvedShare) },
+    { header: 'newTickets', value: (r) => r.newTickets },
+    { header: 'autoResolved', value: (r) => r.autoResolved },
+    { header: 'autoResolvedShare', value: (r) => r.autoResolvedShare },
     { header: 'escalated', value: (r) => r.escalated },
     { header: 'routed', value: (r) => r.routed },
     { header: 'queued', value: (r) => r.queued },
-    { header: 'predictions_confirmed', value: (r) => r.predictionsConfirmed },
-    { header: 'predictions_corrected', value: (r) => r.predictionsCorrected },
-    { header: 'ai_accuracy', value: (r) => ratio(r.aiAccuracy) },
-    { header: 'routing_errors', value: (r) => r.routingErrors },
-    { header: 'avg_first_response_minutes', value: (r) => num(r.avgFirstResponseMinutes, 2) },
+    { header: 'predictionsConfirmed', value: (r) => r.predictionsConfirmed },
+    { header: 'predictionsCorrected', value: (r) => r.predictionsCorrected },
+    { header: 'aiAccuracy', value: (r) => r.aiAccuracy },
+    { header: 'routingErrors', value: (r) => r.routingErrors },
+    { header: 'triagedByPerson', value: (r) => r.triagedByPerson },
+    { header: 'avgFirstResponseMinutes', value: (r) => (r.avgFirstResponseMinutes === null ? null : Number(r.avgFirstResponseMinutes.toFixed(2))) },
     { header: 'resolved', value: (r) => r.resolved },
-    { header: 'sla_breaches_low', value: (r) => r.slaBreaches.low },
-    { header: 'sla_breaches_medium', value: (r) => r.slaBreaches.medium },
-    { header: 'sla_breaches_high', value: (r) => r.slaBreaches.high },
-    { header: 'sla_breaches_critical', value: (r) => r.slaBreaches.critical },
+    { header: 'slaBreachesLow', value: (r) => r.slaBreaches.low },
+    { header: 'slaBreachesMedium', value: (r) => r.slaBreaches.medium },
+    { header: 'slaBreachesHigh', value: (r) => r.slaBreaches.high },
+    { header: 'slaBreachesCritical', value: (r) => r.slaBreaches.critical },
     { header: 'backlog', value: (r) => r.backlog },
   ];
 }
@@ -70,10 +73,14 @@ export function dailyCsvColumns(by: Dimension | null): Column<DailyRow>[] {
 /** Flags shared by `stats daily` and `export stats`: the range, time zone and dimension. */
 export async function loadDailyReport(ctx: CommandContext, flags: DailyFlags): Promise<DailyReport> {
   const by = parseDimension(flags.by);
-  const config = resolvePipelineConfig({ config: flags.config }, ctx.io.env);
-  const timeZone = flags.tz ? validTimeZone(flags.tz, '--tz') : config.timeZone;
-  const range = reportRange({ from: flags.from, to: flags.to, timeZone });
-  return withDatabase(ctx, (db) => dailyReport(db.em, { ...range, timeZone, by }));
+  const history = parseHistory(flags.history);
+  const days = parseDayRange(flags);
+  const named = [tzFlag(flags.tz), configZone(ctx, flags.config)];
+  return withDatabase(ctx, (db) => {
+    // Days of the database's calendar; "today" (the default --to) is today there too.
+    const timeZone = statsTimeZone(db, ...named);
+    return dailyReport(db.em, { ...reportRange({ ...days, timeZone }), timeZone, by, history });
+  });
 }
 
 export function printDailyReport(ctx: CommandContext, format: Format, report: DailyReport): void {

@@ -1,6 +1,6 @@
 import type { Column } from '../../output/render.ts';
-import { validTimeZone } from '../../services/pipeline/config.ts';
-import { resolvePipelineConfig } from '../../services/pipeline/settings.ts';
+import { configZone, statsTimeZone, tzFlag } from '../calendar.ts';
+import { parseDayRange } from '../dates.ts';
 import { modelAccuracy, parsePeriod, type ModelAccuracyRow } from '../../services/stats/models.ts';
 import { reportRange } from '../../services/stats/report.ts';
 import { parseFormat, printRows, withDatabase, type CommandContext } from '../context.ts';
@@ -25,10 +25,10 @@ const COLUMNS: Column<ModelAccuracyRow>[] = [
   { header: 'predictions', value: (r) => r.predictions, align: 'right' },
   { header: 'confirmed', value: (r) => r.confirmed, align: 'right' },
   { header: 'corrected', value: (r) => r.corrected, align: 'right' },
-  { header: 'accuracy', value: (r) => pct(r.accuracy), align: 'right' },
-  { header: 'reviewed', value: (r) => pct(r.reviewedShare), align: 'right' },
-  { header: 'avg confidence', value: (r) => (r.avgConfidence === null ? '' : r.avgConfidence.toFixed(3)), align: 'right' },
-  { header: 'auto-resolved', value: (r) => r.autoResolved, align: 'right' },
+  { header: 'accuracy', value: (r) => pct(r.accuracy), raw: (r) => r.accuracy, align: 'right' },
+  { header: 'reviewed', key: 'reviewedShare', value: (r) => pct(r.reviewedShare), raw: (r) => r.reviewedShare, align: 'right' },
+  { header: 'avg confidence', key: 'avgConfidence', value: (r) => (r.avgConfidence === null ? '' : r.avgConfidence.toFixed(3)), raw: (r) => r.avgConfidence, align: 'right' },
+  { header: 'auto-resolved', key: 'autoResolved', value: (r) => r.autoResolved, align: 'right' },
   { header: 'escalated', value: (r) => r.escalated, align: 'right' },
   { header: 'language barely known', value: (r) => r.thinLanguage, align: 'right' },
 ];
@@ -36,8 +36,12 @@ const COLUMNS: Column<ModelAccuracyRow>[] = [
 export async function statsModels(ctx: CommandContext, flags: ModelsFlags): Promise<void> {
   const format = parseFormat(flags.format, flags.json);
   const period = parsePeriod(flags.period);
-  const timeZone = flags.tz ? validTimeZone(flags.tz, '--tz') : resolvePipelineConfig({ config: flags.config }, ctx.io.env).timeZone;
-  const range = reportRange({ from: flags.from, to: flags.to, days: 90, timeZone });
-  const rows = await withDatabase(ctx, (db) => modelAccuracy(db.em, { ...range, timeZone, period, model: flags.model }));
+  const days = parseDayRange(flags);
+  const named = [tzFlag(flags.tz), configZone(ctx, flags.config)];
+  const { range, timeZone, rows } = await withDatabase(ctx, async (db) => {
+    const timeZone = statsTimeZone(db, ...named);
+    const range = reportRange({ ...days, days: 90, timeZone });
+    return { range, timeZone, rows: await modelAccuracy(db.em, { ...range, timeZone, period, model: flags.model }) };
+  });
   printRows(ctx, format, COLUMNS, rows, { ...range, timeZone, period, rows });
 }

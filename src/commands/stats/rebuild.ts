@@ -1,9 +1,10 @@
 import { renderJson } from '../../output/render.ts';
 import { validTimeZone } from '../../services/pipeline/config.ts';
-import { resolvePipelineConfig } from '../../services/pipeline/settings.ts';
-import { parseDay } from '../../services/stats/report.ts';
 import { rebuildDailyStats } from '../../services/stats/rebuild.ts';
-import { InputError } from '../../errors.ts';
+import { UsageError } from '../../errors.ts';
+import { configZone, statsTimeZone } from '../calendar.ts';
+import { parseDayRange } from '../dates.ts';
+import { plural } from '../../output/plural.ts';
 import { print, withDatabase, type CommandContext } from '../context.ts';
 
 export interface RebuildFlags {
@@ -15,15 +16,22 @@ export interface RebuildFlags {
 }
 
 export async function statsRebuild(ctx: CommandContext, flags: RebuildFlags): Promise<void> {
-  const from = flags.from !== undefined ? parseDay(flags.from, '--from') : undefined;
-  const to = flags.to !== undefined ? parseDay(flags.to, '--to') : undefined;
-  if (from && to && from > to) throw new InputError(`--from ${from} is after --to ${to}`);
-  const timeZone = flags.tz ? validTimeZone(flags.tz, '--tz') : resolvePipelineConfig({ config: flags.config }, ctx.io.env).timeZone;
-  const result = await withDatabase(ctx, (db) => rebuildDailyStats(db.em, { timeZone, from, to }));
+  const { from, to } = parseDayRange(flags);
+  // --tz changes the database's statistics time zone: every day is rebucketed, so not a range.
+  const newZone = flags.tz ? validTimeZone(flags.tz, '--tz') : undefined;
+  if (newZone && (from || to)) throw new UsageError('--tz rebuckets all days: give it without --from/--to');
+  const named = configZone(ctx, flags.config);
+  if (newZone && named.zone !== undefined && named.zone !== newZone) throw new UsageError(`${named.where}: time zone "${named.zone}" contradicts --tz ${newZone}`);
+  const result = await withDatabase(ctx, (db) =>
+    newZone === undefined || newZone === db.settings.statsTimeZone
+      ? rebuildDailyStats(db.em, { timeZone: statsTimeZone(db, named), from, to })
+      : rebuildDailyStats(db.em, { timeZone: newZone, from, to, setTimeZone: true }),
+  );
   if (flags.json) {
     print(ctx, renderJson(result));
     return;
   }
   const range = from || to ? `days ${from ?? '…'} to ${to ?? '…'}` : 'all days';
-  print(ctx, `${ctx.out.ok('✓')} daily_stats rebuilt for ${range} (${timeZone}): ${result.deleted} rows replaced by ${result.written} in ${result.seconds.toFixed(2)} s\n`);
+  const zone = result.previousTimeZone ? `${result.timeZone}, was ${result.previousTimeZone}` : result.timeZone;
+  print(ctx, `${ctx.out.ok('✓')} daily_stats rebuilt for ${range} (${zone}): ${plural(result.deleted, 'row')} replaced by ${result.written} in ${result.seconds.toFixed(2)} s\n`);
 }

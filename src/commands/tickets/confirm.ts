@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError } from '../../errors.ts';
 import { renderJson } from '../../output/render.ts';
-import { resolvePipelineConfig } from '../../services/pipeline/settings.ts';
+import { configZone, statsTimeZone } from '../calendar.ts';
 import { refsFromText, type WrittenRef } from '../../services/tickets/references.ts';
 import { confirmTickets, type ConfirmOutcome } from '../../services/tickets/review.ts';
 import { print, withDatabase, type CommandContext } from '../context.ts';
@@ -43,9 +43,8 @@ export function describeConfirmation(o: ConfirmOutcome, ok: (s: string) => strin
 
 export async function ticketsConfirm(ctx: CommandContext, args: string[], flags: ConfirmFlags): Promise<void> {
   const refs = await references(ctx, args, flags.fromFile);
-  // Daily statistics follow the confirmations, on days in the configured time zone ($HELPDESK_CONFIG).
-  const { timeZone } = resolvePipelineConfig({}, ctx.io.env);
-  const outcomes = await withDatabase(ctx, (db) => confirmTickets(db.em, refs, timeZone));
+  // Daily statistics follow the confirmations, on days of the database's statistics time zone.
+  const outcomes = await withDatabase(ctx, (db) => confirmTickets(db.em, refs, statsTimeZone(db, configZone(ctx, undefined))));
   if (flags.json) {
     print(ctx, renderJson(outcomes));
     return;

@@ -1,8 +1,14 @@
 import type { Column } from '../../output/render.ts';
-import { listTickets, type TicketFilters, type TicketRow } from '../../services/tickets/tickets.ts';
-import { parseFormat, printRows, withDatabase, type CommandContext } from '../context.ts';
+import { countHistoryTickets, listTickets, type TicketFilters, type TicketRow } from '../../services/tickets/tickets.ts';
+import { localTime, statsTimeZone } from '../calendar.ts';
+import { plural } from '../../output/plural.ts';
+import { parseHistory } from '../../services/stats/report.ts';
+import { note, parseFormat, printRows, withDatabase, type CommandContext } from '../context.ts';
+import { parseDayRange } from '../dates.ts';
 
-export interface ListOptions extends Omit<TicketFilters, 'limit' | 'offset'> {
+export interface ListOptions extends Omit<TicketFilters, 'limit' | 'offset' | 'history' | 'timeZone'> {
+  /** include or exclude (default) imported history, as `stats daily --history`. */
+  history?: string;
   limit?: string;
   offset?: string;
   json?: boolean;
@@ -21,7 +27,8 @@ export function ticketColumns(table: boolean): Column<TicketRow>[] {
     { header: 'category', value: (t) => t.category },
     { header: 'department', value: (t) => t.department },
     { header: 'operator', value: (t) => t.operator },
-    { header: 'created', value: (t) => (table ? t.createdAt.slice(0, 16).replace('T', ' ') : t.createdAt) },
+    // Local time of the statistics time zone with its offset: "2026-11-30 09:15 +05:00" in a table.
+    { header: 'created', key: 'createdAt', value: (t) => (table ? `${t.createdAt.slice(0, 16).replace('T', ' ')} ${t.createdAt.slice(19)}` : t.createdAt), raw: (t) => t.createdAt },
     { header: 'subject', value: (t) => (table ? shorten(t.subject, 60) : t.subject) },
   ];
 }
@@ -33,12 +40,18 @@ export function wholeNumber(value: string | undefined, flag: string): number | u
 
 export async function ticketsList(ctx: CommandContext, options: ListOptions): Promise<void> {
   const format = parseFormat(options.format, options.json);
-  const rows = await withDatabase(ctx, (db) =>
-    listTickets(db.em, {
-      ...options,
-      limit: wholeNumber(options.limit, '--limit'),
-      offset: wholeNumber(options.offset, '--offset'),
-    }),
-  );
-  printRows(ctx, format, ticketColumns(format === 'table'), rows);
+  const days = parseDayRange(options);
+  const history = parseHistory(options.history) === 'include';
+  const rows = await withDatabase(ctx, async (db) => {
+    // --from/--to are days of the database's statistics time zone, and times are shown in it:
+    // a `stats daily` row's tickets are `tickets list --from D --to D`.
+    const timeZone = statsTimeZone(db);
+    const local = localTime(timeZone);
+    const filters = { ...options, ...days, timeZone, history, limit: wholeNumber(options.limit, '--limit'), offset: wholeNumber(options.offset, '--offset') };
+    const found = await listTickets(db.em, filters);
+    const hidden = history ? 0 : await countHistoryTickets(db.em, filters);
+    return { rows: found.map((t) => ({ ...t, createdAt: local(t.createdAt)! })), hidden };
+  });
+  printRows(ctx, format, ticketColumns(format === 'table'), rows.rows);
+  if (rows.hidden > 0) note(ctx, `${plural(rows.hidden, 'ticket')} of imported history not listed (--history include lists them)`);
 }

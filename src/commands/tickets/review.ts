@@ -3,7 +3,7 @@ import { UsageError } from '../../errors.ts';
 import { renderRecord } from '../../output/render.ts';
 import { askCategory, askDepartment, askReviewAction } from '../../prompts/review.ts';
 import { explainTicket, type Explanation } from '../../services/pipeline/explain.ts';
-import { resolvePipelineConfig } from '../../services/pipeline/settings.ts';
+import { configZone, statsTimeZone } from '../calendar.ts';
 import { claimsDepartment, confirmTickets, ORDERS, unreviewedDecisions, type ReviewOrder } from '../../services/tickets/review.ts';
 import { showTicket, updateTicket, type TicketDetail } from '../../services/tickets/tickets.ts';
 import { isTerminal, print, withDatabase, type CommandContext } from '../context.ts';
@@ -66,9 +66,11 @@ export async function ticketsReview(ctx: CommandContext, flags: ReviewFlags): Pr
   const limit = flags.limit === undefined ? 20 : Number(flags.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError(`--limit must be a whole number from 1 to 10000 (got "${flags.limit}")`);
   if (!ctx.prompter.interactive) throw new UsageError(NO_TERMINAL);
-  const { timeZone } = resolvePipelineConfig({}, ctx.io.env);
+  const named = configZone(ctx, undefined);
 
   await withDatabase(ctx, async (db) => {
+    // Daily statistics follow each review, on days of the database's statistics time zone.
+    const timeZone = statsTimeZone(db, named);
     const departments = await db.em.find(Department, { active: true }, { orderBy: { name: 'asc' } });
     let departmentId: string | undefined;
     if (flags.department !== undefined) {

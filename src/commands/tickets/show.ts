@@ -1,10 +1,27 @@
 import { renderJson, renderRecord, renderTable, type Column } from '../../output/render.ts';
 import { showTicket, type TicketDetail } from '../../services/tickets/tickets.ts';
+import { localTime, statsTimeZone } from '../calendar.ts';
 import { isTerminal, print, withDatabase, type CommandContext } from '../context.ts';
 
 export async function ticketsShow(ctx: CommandContext, ref: string, options: { json?: boolean }): Promise<void> {
-  const ticket = await withDatabase(ctx, (db) => showTicket(db.em, ref));
+  const ticket = await withDatabase(ctx, async (db) => inTimeZone(await showTicket(db.em, ref), statsTimeZone(db)));
   print(ctx, options.json ? renderJson(ticket) : describeTicket(ctx, ticket));
+}
+
+/** Every time of the ticket as local time of the zone with its offset (the same instants). */
+export function inTimeZone(t: TicketDetail, timeZone: string): TicketDetail {
+  const local = localTime(timeZone);
+  return {
+    ...t,
+    createdAt: local(t.createdAt)!,
+    updatedAt: local(t.updatedAt)!,
+    firstResponseAt: local(t.firstResponseAt),
+    resolvedAt: local(t.resolvedAt),
+    closedAt: local(t.closedAt),
+    slaDueAt: local(t.slaDueAt),
+    messages: t.messages.map((m) => ({ ...m, createdAt: local(m.createdAt)! })),
+    predictions: t.predictions.map((p) => ({ ...p, createdAt: local(p.createdAt)!, reviewedAt: local(p.reviewedAt) })),
+  };
 }
 
 type Message = TicketDetail['messages'][number];

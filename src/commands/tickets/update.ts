@@ -1,13 +1,17 @@
 import { renderJson } from '../../output/render.ts';
-import { resolvePipelineConfig } from '../../services/pipeline/settings.ts';
+import { configZone, statsTimeZone } from '../calendar.ts';
 import { updateTicket, type TicketChanges } from '../../services/tickets/tickets.ts';
+import { inTimeZone } from './show.ts';
 import { print, withDatabase, type CommandContext } from '../context.ts';
 
 export async function ticketsUpdate(ctx: CommandContext, ref: string, options: TicketChanges & { json?: boolean }): Promise<void> {
   const { json, ...changes } = options;
-  // Daily statistics follow the change, on days in the configured time zone ($HELPDESK_CONFIG).
-  const { timeZone } = resolvePipelineConfig({}, ctx.io.env);
-  const result = await withDatabase(ctx, (db) => updateTicket(db.em, ref, changes, timeZone));
+  // Daily statistics follow the change, on days of the database's statistics time zone.
+  const result = await withDatabase(ctx, async (db) => {
+    const timeZone = statsTimeZone(db, configZone(ctx, undefined));
+    const updated = await updateTicket(db.em, ref, changes, timeZone);
+    return { ...updated, ticket: inTimeZone(updated.ticket, timeZone) };
+  });
   if (json) {
     print(ctx, renderJson(result));
     return;

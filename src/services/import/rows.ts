@@ -1,3 +1,4 @@
+import { normaliseEmail } from '../email.ts';
 import { randomUUID } from 'node:crypto';
 import { AUTHOR_KINDS, ISSUE_TYPES, LANGUAGES, PRIORITIES, TICKET_SOURCES, TICKET_STATUSES, type TicketSource, type TicketStatus } from '../../entities/enums.ts';
 import { copyField } from '../../db/bulk.ts';
@@ -115,7 +116,6 @@ export const STAGING_DDL = `
 
 export type StageResult = { ok: true; copyLine: string; hasMessages: boolean } | { ok: false; errors: RowError[] };
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const key = (name: string): string => name.trim().toLowerCase();
 
 function show(value: string | undefined | null): string | null {
@@ -179,8 +179,9 @@ export function stageRow(row: RawRow, lookups: Lookups, options: RowOptions): St
   const givenSubject = text('subject', SUBJECT_MAX);
   const externalId = text('external_id', 200);
   const source = enumValue('source', TICKET_SOURCES) ?? options.defaultSource;
-  const email = get('email');
-  if (email !== undefined && (email.length > 320 || !EMAIL.test(email))) fail('email', email, 'not an e-mail address');
+  const givenEmail = get('email');
+  const email = givenEmail === undefined ? undefined : normaliseEmail(givenEmail) ?? undefined;
+  if (givenEmail !== undefined && email === undefined) fail('email', givenEmail, 'not an e-mail address');
   const userName = text('name', 200);
   const language = enumValue('language', LANGUAGES);
   const priority = enumValue('priority', PRIORITIES);

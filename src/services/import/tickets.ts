@@ -15,7 +15,6 @@ import {
   type InputFormat,
   type InputSource,
 } from './input.ts';
-import { DEFAULT_PIPELINE_CONFIG } from '../pipeline/config.ts';
 import { addContributionsSql } from '../stats/contributions.ts';
 import { FIELD_INDEX, INVALID_UTF8, STAGING_COLUMNS, STAGING_DDL, stageRow, type CategoryRow, type Lookups, type NamedRow, type RawRow, type RowError } from './rows.ts';
 import { failpoint } from '../../db/failpoint.ts';
@@ -34,8 +33,14 @@ export interface ImportOptions {
   mapping: Map<ImportField, string>;
   defaultSource: TicketSource;
   defaultStatus?: TicketStatus | undefined;
-  /** Days of daily_stats are days in this time zone (the configured one; default Asia/Almaty). */
-  statsTimeZone?: string | undefined;
+  /** Days of daily_stats are days in this time zone (the database's statistics time zone). */
+  statsTimeZone: string;
+  /**
+   * Every row is imported history (counted apart from the day's intake), whatever its status.
+   * Without it, rows imported already handled (any status but new) are history and `new` rows
+   * are intake.
+   */
+  history?: boolean | undefined;
   createMissing: boolean;
   onError: OnError;
   dryRun: boolean;
@@ -205,7 +210,7 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
       if (wanted && !rebuild) hooks.onNotice?.(`tickets or training_samples is in use by another session: keeping the indexes (the import is slower); --rebuild-indexes always waits for it`);
       summary.indexesRebuilt = rebuild !== undefined;
       hooks.onPhase?.('creating tickets and training samples');
-      const counts = await createTickets(session, withMessages > 0, !summary.indexesRebuilt);
+      const counts = await createTickets(session, withMessages > 0, !summary.indexesRebuilt, { dryRun: options.dryRun, history: options.history === true });
       if (rebuild) {
         hooks.onPhase?.('building the indexes and keys again');
         await rebuild();
@@ -215,12 +220,12 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
       summary.samplesCreated = counts.samples;
       summary.messagesCreated = counts.messages;
       summary.skipped = staged - counts.tickets;
-      // Tickets imported already handled (any status but new) count in daily_stats now; new ones
-      // count when the pipeline decides them. Staging ids are the created tickets' ids.
+      // Every created ticket counts in daily_stats now, on the day it was created: handled ones
+      // (and --history) as history, new ones as the day's intake. Staging ids are the created tickets' ids.
       if (counts.tickets > 0) {
         hooks.onPhase?.('adding to the daily statistics');
         await session.query(
-          addContributionsSql(options.statsTimeZone ?? DEFAULT_PIPELINE_CONFIG.timeZone, { ticketWhere: `tk.id in (select id from ${STAGING})`, predictionWhere: 'false' }),
+          addContributionsSql(options.statsTimeZone, { ticketWhere: `tk.id in (select id from ${STAGING})`, predictionWhere: 'false' }),
         );
       }
       if (options.dryRun) {
@@ -416,7 +421,19 @@ async function createUsers(session: BulkSession): Promise<number> {
  * Only narrow (id, line) sets are sorted: sorting whole rows to keep file order cost more than
  * the inserts.
  */
-async function createTickets(session: BulkSession, messages: boolean, uniqueIndexes: boolean): Promise<{ tickets: number; samples: number; messages: number }> {
+async function createTickets(
+  session: BulkSession,
+  messages: boolean,
+  uniqueIndexes: boolean,
+  options: { dryRun: boolean; history: boolean },
+): Promise<{ tickets: number; samples: number; messages: number }> {
+  // A sequence is not transactional: nextval in a dry run would use up numbers that the rollback
+  // does not give back. A dry run numbers its tickets after the sequence's current value instead
+  // (what a real import would give them, unless another one runs meanwhile) and leaves it alone.
+  const numbers = options.dryRun
+    ? `select o.id, (select case when is_called then last_value else last_value - 1 end from tickets_number_seq) + row_number() over (order by o.line) as number
+      from (select id, line from candidates) o`
+    : `select o.id, nextval('tickets_number_seq'::regclass) as number from (select id from candidates order by line) o`;
   const [row] = await session.query<{ tickets: number; samples: number; messages: number }>(`
     with candidates as (
       select s.id, s.line from ${STAGING} s
@@ -430,12 +447,13 @@ async function createTickets(session: BulkSession, messages: boolean, uniqueInde
         and not exists (select 1 from tickets t where t.content_hash = s.content_hash)
     ), numbered as (
       -- nextval is evaluated above the sort, so numbers follow the file's order.
-      select o.id, nextval('tickets_number_seq'::regclass) as number from (select id from candidates order by line) o
+      ${numbers}
     ), created as (
       insert into tickets (id, number, source, external_id, user_id, subject, body, language, category_id, priority, issue_type, status,
-                           department_id, content_hash, created_at, updated_at, first_response_at, resolved_at, closed_at)
+                           department_id, content_hash, history, created_at, updated_at, first_response_at, resolved_at, closed_at)
       select c.id, n.number, c.source::ticket_source, c.external_id, u.id, c.subject, c.body, c.language::language, c.category_id,
              c.priority::priority, c.issue_type::issue_type, c.status::ticket_status, c.department_id, c.content_hash,
+             ${options.history ? 'true' : "c.status <> 'new'"},
              coalesce(c.created_at, now()), now(), c.first_response_at, c.resolved_at, c.closed_at
       from numbered n join ${STAGING} c on c.id = n.id left join users u on lower(u.email) = lower(c.email)
       ${uniqueIndexes ? 'on conflict (source, external_id) do nothing' : ''}

@@ -1,3 +1,4 @@
+import { plural } from '../../output/plural.ts';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import { DEFAULT_SVM_PARAMS, trainHead, type TrainedHead } from '../../ml/classifier.ts';
@@ -125,8 +126,8 @@ export function planHeads(data: TrainingData, requested: readonly HeadName[], mi
   const skipped: SkippedHead[] = [];
   for (const head of requested) {
     const c = counts.get(head)!;
-    if (c.samples < minSamples) skipped.push({ head, reason: `${c.samples} labelled sample(s), fewer than the ${minSamples} needed` });
-    else if (c.classes < 2) skipped.push({ head, reason: `only one label (${c.samples} samples): nothing to tell apart` });
+    if (c.samples < minSamples) skipped.push({ head, reason: `${plural(c.samples, 'labelled sample')}, fewer than the ${minSamples} needed` });
+    else if (c.classes < 2) skipped.push({ head, reason: `only one label (${plural(c.samples, 'sample')}): nothing to tell apart` });
     else train.push(head);
   }
   return { train, skipped };

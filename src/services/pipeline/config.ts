@@ -23,15 +23,17 @@ export interface PipelineConfig {
   triageDepartment: string;
   /** SLA: hours from creation to resolution, per priority. */
   slaHours: Record<Priority, number>;
-  /** Calendar days of the statistics are days in this time zone. */
-  timeZone: string;
+  /**
+   * A statistics time zone named by the configuration file, if any. The zone itself is stored
+   * in the database (`db init --tz`, `stats rebuild --tz`); a file naming another one is refused.
+   */
+  timeZone?: string;
 }
 
 export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
   thresholds: { autoResolve: 0.6, escalate: 0.35, department: 0.6, templateMatch: 0.5, headQuality: 0.6 },
   triageDepartment: 'Service Desk',
   slaHours: { critical: 4, high: 8, medium: 24, low: 72 },
-  timeZone: 'Asia/Almaty',
 };
 
 function probability(value: unknown, where: string): number {
@@ -53,7 +55,7 @@ export function mergeConfig(base: PipelineConfig, patch: unknown, where: string)
   if (patch === undefined || patch === null) return base;
   if (typeof patch !== 'object' || Array.isArray(patch)) throw new InputError(`${where}: expected a JSON object`);
   const p = patch as Partial<Record<keyof PipelineConfig, unknown>>;
-  const known = new Set(Object.keys(DEFAULT_PIPELINE_CONFIG));
+  const known = new Set([...Object.keys(DEFAULT_PIPELINE_CONFIG), 'timeZone']);
   for (const key of Object.keys(p)) if (!known.has(key)) throw new InputError(`${where}: unknown setting "${key}"`);
   const thresholds = { ...base.thresholds };
   if (p.thresholds !== undefined) {
@@ -76,7 +78,7 @@ export function mergeConfig(base: PipelineConfig, patch: unknown, where: string)
   const triageDepartment = p.triageDepartment === undefined ? base.triageDepartment : String(p.triageDepartment);
   if (!triageDepartment.trim()) throw new InputError(`${where}: triageDepartment is empty`);
   const timeZone = p.timeZone === undefined ? base.timeZone : validTimeZone(String(p.timeZone), `${where}: timeZone`);
-  return { thresholds, triageDepartment, slaHours, timeZone };
+  return { thresholds, triageDepartment, slaHours, ...(timeZone !== undefined ? { timeZone } : {}) };
 }
 
 export function loadConfigFile(path: string): unknown {

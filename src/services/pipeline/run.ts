@@ -21,6 +21,8 @@ export interface PipelineOptions {
   /** Decide without writing: one pass over up to `limit` (or one batch of) tickets, rolled back. */
   dryRun: boolean;
   config: PipelineConfig;
+  /** The database's statistics time zone (daily_stats days). */
+  statsTimeZone: string;
   onProgress?: (processed: number) => void;
 }
 
@@ -114,7 +116,7 @@ export async function runPipeline(em: EntityManager, classifier: TicketClassifie
     let decided: DecidedTicket[] = [];
     try {
       await em.transactional(async (tx) => {
-        decided = await processBatch(tx.getKysely<any>(), classifier, reference, options.config, size);
+        decided = await processBatch(tx.getKysely<any>(), classifier, reference, options.config, size, options.statsTimeZone);
         if (options.dryRun) throw new DryRunRollback();
         if (decided.length > 0) await failpoint('pipeline:batch-written');
       });
@@ -145,6 +147,7 @@ async function processBatch(
   reference: ReferenceData,
   config: PipelineConfig,
   size: number,
+  statsTimeZone: string,
 ): Promise<DecidedTicket[]> {
   const claimed = (
     await sql<ClaimedTicket>`
@@ -170,7 +173,7 @@ async function processBatch(
   // Daily statistics: what these tickets contribute after the batch minus before (nothing, unless
   // a ticket was decided before and set back to new), added in this transaction. The "before"
   // needs only the claimed tickets, so it is read before the operators are locked.
-  const tracked = await trackTickets(db, config.timeZone, claimed.map((t) => t.id));
+  const tracked = await trackTickets(db, statsTimeZone, claimed.map((t) => t.id));
   const operators = await lockOperators(db);
   const now = new Date();
   const records: DecisionRecord[] = assessments.map((assessment) => {

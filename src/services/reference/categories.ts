@@ -1,3 +1,4 @@
+import { plural } from '../../output/plural.ts';
 import type { EntityManager } from '@mikro-orm/sql';
 import { AutoResponse, Category, Department, Ticket, type Priority } from '../../entities/index.ts';
 import { ConflictError } from '../../errors.ts';
@@ -122,7 +123,7 @@ export async function removeCategory(em: EntityManager, name: string): Promise<R
     if (history > 0) {
       category.active = false;
       await tx.flush();
-      return { removed: category.name, outcome: 'deactivated', reason: `${history} ticket(s) refer to it` };
+      return { removed: category.name, outcome: 'deactivated', reason: `${plural(history, 'ticket')} ${history === 1 ? 'refers' : 'refer'} to it` };
     }
     tx.remove(category);
     await guarded(() => tx.flush(), { unique: 'unexpected duplicate', foreignKey: `category "${category.name}" is still referred to` });

@@ -1,3 +1,4 @@
+import { plural } from '../../output/plural.ts';
 import type { EntityManager } from '@mikro-orm/sql';
 import { Category, Department, OPEN_STATUSES, Operator, Ticket } from '../../entities/index.ts';
 import { ConflictError, InputError } from '../../errors.ts';
@@ -154,7 +155,7 @@ export async function removeDepartment(em: EntityManager, name: string, options:
     if (history > 0) {
       department.active = false;
       await tx.flush();
-      return { removed: department.name, outcome: 'deactivated', reason: `${history} closed ticket(s) refer to it`, ...(reassigned ? { reassigned } : {}) };
+      return { removed: department.name, outcome: 'deactivated', reason: `${plural(history, 'closed ticket')} ${history === 1 ? 'refers' : 'refer'} to it`, ...(reassigned ? { reassigned } : {}) };
     }
     // A native delete: the identity map still holds the dependents as they were before the move.
     await guarded(() => tx.nativeDelete(Department, { id: department.id }), { unique: 'unexpected duplicate', foreignKey: `department "${department.name}" is still referred to` });

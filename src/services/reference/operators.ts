@@ -1,3 +1,4 @@
+import { plural } from '../../output/plural.ts';
 import type { EntityManager } from '@mikro-orm/sql';
 import { Department, Operator, Ticket, type Language } from '../../entities/index.ts';
 import { assertUnique, assignChanges, count, findByKey, guarded, notFound, OPEN_STATUS_SQL, requireField, requireReference, type RemoveResult, type SaveOutcome } from './common.ts';
@@ -124,7 +125,7 @@ export async function removeOperator(em: EntityManager, email: string): Promise<
       const open = await count(tx, `select count(*) as n from tickets where operator_id = ? and status in (${OPEN_STATUS_SQL})`, [operator.id]);
       operator.active = false;
       await tx.flush();
-      return { removed: operator.email, outcome: 'deactivated', reason: `${history} ticket(s) in their history` + (open ? `, ${open} still open` : '') };
+      return { removed: operator.email, outcome: 'deactivated', reason: `${plural(history, 'ticket')} in their history` + (open ? `, ${open} still open` : '') };
     }
     tx.remove(operator);
     await guarded(() => tx.flush(), { unique: 'unexpected duplicate', foreignKey: `operator ${operator.email} is still referred to` });

@@ -1,3 +1,4 @@
+import { plural } from '../../output/plural.ts';
 import type { EntityManager } from '@mikro-orm/sql';
 import { AutoResponse, Category, TicketMessage, type Language } from '../../entities/index.ts';
 import { InputError } from '../../errors.ts';
@@ -140,7 +141,7 @@ export async function removeResponse(em: EntityManager, name: string, language: 
     if (sent > 0 || response.timesUsed > 0) {
       response.active = false;
       await tx.flush();
-      return { removed, outcome: 'deactivated', reason: `it was sent ${Math.max(sent, response.timesUsed)} time(s)` };
+      return { removed, outcome: 'deactivated', reason: `it was sent ${plural(Math.max(sent, response.timesUsed), 'time')}` };
     }
     tx.remove(response);
     await tx.flush();

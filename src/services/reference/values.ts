@@ -1,3 +1,4 @@
+import { EMAIL_MAX, normaliseEmail } from '../email.ts';
 import { LANGUAGES, PRIORITIES, USER_KINDS, type Language, type Priority, type UserKind } from '../../entities/enums.ts';
 import { InputError } from '../../errors.ts';
 
@@ -42,13 +43,12 @@ export function requiredText(value: unknown, label: string): string | undefined 
   return value;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 export function emailValue(value: unknown, label: string): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !EMAIL.test(value.trim())) bad(label, 'an e-mail address', value);
-  if (value.trim().length > 320) throw new InputError(`${label} is longer than 320 characters`);
-  return value.trim().toLowerCase();
+  if (typeof value === 'string' && value.trim().length > EMAIL_MAX) throw new InputError(`${label} is longer than ${EMAIL_MAX} characters`);
+  const email = typeof value === 'string' ? normaliseEmail(value) : null;
+  if (email === null) bad(label, 'an e-mail address', value);
+  return email;
 }
 
 export function booleanValue(value: unknown, label: string): boolean | undefined {

@@ -7,9 +7,10 @@ import { DAILY_COUNTERS, type DailyAccumulator, type DailyCounter, type DailyDel
  * the difference between a ticket's contribution after and before their change, in their own
  * transaction. So the incremental figures equal a rebuild by construction (and a test checks it).
  *
- * A ticket counts once it is *triaged*: decided by the pipeline (it has a prediction) or no
- * longer in status `new` (imported already handled, or moved on by a person). A ticket waiting
- * for its first pipeline run is not in the statistics yet.
+ * Every ticket counts from the moment it exists, on the day it was created, triaged or not (so
+ * `tickets create`, an import of `new` tickets and the pipeline all keep the day's intake right).
+ * A ticket of imported history (tickets.history: imported already handled, or flagged as history)
+ * goes to the rows with history = true, apart from the intake; reports leave them out or add them.
  *
  * The cohort row is (day the ticket was created in the time zone, the department it is in now):
  *   tickets_created            1
@@ -18,8 +19,11 @@ import { DAILY_COUNTERS, type DailyAccumulator, type DailyCounter, type DailyDel
  *   routed, queued             1 for the decision of its latest prediction
  *   predictions_confirmed      its predictions a person confirmed (review = confirmed)
  *   predictions_corrected      its predictions a person corrected (review = corrected)
- *   routing_errors             1 when a person moved it to another department after routing
- *                              (a prediction of it has a corrected_department)
+ *   routing_errors             1 when a person moved it away from the department the pipeline
+ *                              routed (or queued) it to: its latest prediction is routed/queued
+ *                              and has a corrected_department
+ *   triaged_by_person          1 when a person moved it out of triage: its latest prediction is
+ *                              escalated and has a corrected_department (not a routing error)
  *   first_responses            1 when it has a first response
  *   first_response_seconds_sum seconds from creation to the first response
  *   resolved                   1 when its status is auto_resolved or closed
@@ -35,6 +39,7 @@ import { DAILY_COUNTERS, type DailyAccumulator, type DailyCounter, type DailyDel
  */
 export interface TicketContribution extends Record<DailyCounter, number> {
   id: string;
+  history: boolean;
   day: string;
   department_id: string | null;
   done_day: string | null;
@@ -64,19 +69,19 @@ export function contributionsCte(timeZone: string, ticketWhere = 'true', predict
              count(*)::int as n,
              (count(*) filter (where review = 'confirmed'))::int as confirmed,
              (count(*) filter (where review = 'corrected'))::int as corrected,
-             bool_or(corrected_department_id is not null) as moved,
+             (array_agg(corrected_department_id is not null order by created_at desc, id desc))[1] as moved,
              (array_agg(decision::text order by created_at desc, id desc))[1] as decision
       from ai_predictions where ${predictionWhere}
       group by ticket_id
     ), tt as (
-      select tk.id, ${groupBy} as grp, tk.department_id, tk.created_at, tk.first_response_at, tk.sla_due_at, tk.priority::text as priority, tk.status::text as status,
+      select tk.id, ${groupBy} as grp, tk.history, tk.department_id, tk.created_at, tk.first_response_at, tk.sla_due_at, tk.priority::text as priority, tk.status::text as status,
              tk.status in ('auto_resolved', 'closed') as done,
              greatest(coalesce(tk.resolved_at, tk.closed_at, tk.created_at), tk.created_at) as done_at,
              p.n, p.confirmed, p.corrected, p.moved, p.decision
       from tickets tk left join p on p.ticket_id = tk.id
-      where (tk.status <> 'new' or p.ticket_id is not null) and (${ticketWhere})
+      where (${ticketWhere})
     ), pt as (
-      select id, grp, department_id,
+      select id, grp, history, department_id,
              (created_at at time zone ${tz})::date as day,
              case when done then (done_at at time zone ${tz})::date end as done_day,
              1 as tickets_created,
@@ -87,7 +92,8 @@ export function contributionsCte(timeZone: string, ticketWhere = 'true', predict
              (decision is not distinct from 'queued')::int as queued,
              coalesce(confirmed, 0) as predictions_confirmed,
              coalesce(corrected, 0) as predictions_corrected,
-             coalesce(moved, false)::int as routing_errors,
+             (coalesce(moved, false) and decision in ('routed', 'queued'))::int as routing_errors,
+             (coalesce(moved, false) and decision = 'escalated')::int as triaged_by_person,
              (first_response_at is not null)::int as first_responses,
              coalesce(greatest(0, round(extract(epoch from first_response_at - created_at))), 0)::float8 as first_response_seconds_sum,
              done::int as resolved,
@@ -112,17 +118,17 @@ export function addContributionsSql(timeZone: string, options: { ticketWhere?: s
   return `
     with ${contributionsCte(timeZone, options.ticketWhere, options.predictionWhere)},
     rows as (
-      select day, department_id, ${cohort}, 0 as resolved_on_day from pt
+      select day, history, department_id, ${cohort}, 0 as resolved_on_day from pt
       union all
-      select done_day, department_id, ${zeros}, 1 from pt where done_day is not null
+      select done_day, history, department_id, ${zeros}, 1 from pt where done_day is not null
     )
-    insert into daily_stats (day, department_id, ${all.join(', ')}, updated_at)
-    select day, case when grouping(department_id) = 1 then null else department_id end,
+    insert into daily_stats (day, history, department_id, ${all.join(', ')}, updated_at)
+    select day, history, case when grouping(department_id) = 1 then null else department_id end,
            ${all.map((c) => `sum(${c})`).join(', ')}, now()
     from rows ${range}
-    group by grouping sets ((day, department_id), (day))
+    group by grouping sets ((day, history, department_id), (day, history))
     having grouping(department_id) = 1 or department_id is not null
-    on conflict (day, coalesce(department_id, '00000000-0000-0000-0000-000000000000'::uuid))
+    on conflict (day, coalesce(department_id, '00000000-0000-0000-0000-000000000000'::uuid), history)
     do update set ${all.map((c) => `${c} = daily_stats.${c} + excluded.${c}`).join(', ')}, updated_at = now()`;
 }
 
@@ -133,16 +139,16 @@ function idList(ids: readonly string[]): string {
   return `'{${ids.join(',')}}'::uuid[]`;
 }
 
-/** The contributions of some tickets, one row each (tickets not triaged yet have none). */
+/** The contributions of some tickets, one row each. */
 export async function ticketContributions(db: Kysely<any>, timeZone: string, ids: readonly string[]): Promise<TicketContribution[]> {
   if (ids.length === 0) return [];
   const list = idList(ids);
   const text = `with ${contributionsCte(timeZone, `tk.id = any(${list})`, `ticket_id = any(${list})`)}
-    select id, department_id, to_char(day, 'YYYY-MM-DD') as day, to_char(done_day, 'YYYY-MM-DD') as done_day,
+    select id, history, department_id, to_char(day, 'YYYY-MM-DD') as day, to_char(done_day, 'YYYY-MM-DD') as done_day,
            ${DAILY_COUNTERS.join(', ')} from pt`;
   const rows = (await sql.raw<Record<string, unknown>>(text).execute(db)).rows;
   return rows.map((r) => {
-    const out: Record<string, unknown> = { id: r.id, day: r.day, department_id: r.department_id ?? null, done_day: r.done_day ?? null };
+    const out: Record<string, unknown> = { id: r.id, history: r.history === true, day: r.day, department_id: r.department_id ?? null, done_day: r.done_day ?? null };
     for (const c of DAILY_COUNTERS) out[c] = Number(r[c] ?? 0);
     return out as unknown as TicketContribution;
   });
@@ -153,8 +159,8 @@ export function accumulate(stats: DailyAccumulator, contributions: readonly Tick
   for (const c of contributions) {
     const delta: DailyDelta = {};
     for (const counter of COHORT_COUNTERS) if (c[counter] !== 0) delta[counter] = sign * c[counter];
-    stats.add(c.day, c.department_id, delta);
-    if (c.done_day) stats.add(c.done_day, c.department_id, { resolved_on_day: sign });
+    stats.add(c.day, c.department_id, delta, c.history);
+    if (c.done_day) stats.add(c.done_day, c.department_id, { resolved_on_day: sign }, c.history);
   }
 }
 

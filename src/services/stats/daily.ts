@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 
 /**
  * Daily statistics are cohorts: every counter of a row is about the tickets CREATED on that
- * calendar day (in the configured time zone), per department they ended up in and overall
+ * calendar day (in the database's statistics time zone), imported history apart from the intake, per department they ended up in and overall
  * (department null) -- except resolved_on_day, the outflow (tickets of any cohort resolved that
  * day) that gives the backlog. Rows hold sums and counts, never averages, so the pipeline, the
  * importer and `tickets update` add to them in the same transaction as their writes, and a
@@ -18,6 +18,7 @@ export const DAILY_COUNTERS = [
   'predictions_confirmed',
   'predictions_corrected',
   'routing_errors',
+  'triaged_by_person',
   'first_responses',
   'first_response_seconds_sum',
   'resolved',
@@ -39,20 +40,23 @@ export function dayIn(timeZone: string): (at: Date) => string {
   return (at) => format.format(at);
 }
 
-/** Collects deltas per (day, department) and for the whole helpdesk (department null). */
+/**
+ * Collects deltas per (day, department) and for the whole helpdesk (department null), kept apart
+ * for imported history (history = true) and the intake.
+ */
 export class DailyAccumulator {
-  private readonly rows = new Map<string, { day: string; departmentId: string | null; delta: DailyDelta }>();
+  private readonly rows = new Map<string, { day: string; history: boolean; departmentId: string | null; delta: DailyDelta }>();
 
-  add(day: string, departmentId: string | null, delta: DailyDelta): void {
-    this.bump(day, null, delta);
-    if (departmentId) this.bump(day, departmentId, delta);
+  add(day: string, departmentId: string | null, delta: DailyDelta, history = false): void {
+    this.bump(day, history, null, delta);
+    if (departmentId) this.bump(day, history, departmentId, delta);
   }
 
-  private bump(day: string, departmentId: string | null, delta: DailyDelta): void {
-    const key = `${day}/${departmentId ?? ''}`;
+  private bump(day: string, history: boolean, departmentId: string | null, delta: DailyDelta): void {
+    const key = `${day}/${history ? 'h' : ''}/${departmentId ?? ''}`;
     let row = this.rows.get(key);
     if (!row) {
-      row = { day, departmentId, delta: {} };
+      row = { day, history, departmentId, delta: {} };
       this.rows.set(key, row);
     }
     for (const [counter, value] of Object.entries(delta) as [DailyCounter, number][]) {
@@ -72,14 +76,15 @@ export class DailyAccumulator {
     if (rows.length === 0) return;
     const column = (counter: DailyCounter) => rows.map((r) => r.delta[counter] ?? 0);
     const days = rows.map((r) => r.day);
+    const history = rows.map((r) => r.history);
     const departments = rows.map((r) => r.departmentId);
     const columns = sql.join(DAILY_COUNTERS.map((c) => sql.ref(c)));
     const arrays = sql.join(DAILY_COUNTERS.map((c) => sql`${column(c)}::bigint[]`));
     const updates = sql.join(DAILY_COUNTERS.map((c) => sql`${sql.ref(c)} = daily_stats.${sql.ref(c)} + excluded.${sql.ref(c)}`));
     await sql`
-      insert into daily_stats (day, department_id, ${columns})
-      select * from unnest(${days}::date[], ${departments}::uuid[], ${arrays})
-      on conflict (day, coalesce(department_id, '00000000-0000-0000-0000-000000000000'::uuid))
+      insert into daily_stats (day, history, department_id, ${columns})
+      select * from unnest(${days}::date[], ${history}::boolean[], ${departments}::uuid[], ${arrays})
+      on conflict (day, coalesce(department_id, '00000000-0000-0000-0000-000000000000'::uuid), history)
       do update set ${updates}, updated_at = now()`.execute(db);
   }
 }

@@ -1,11 +1,14 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { sql } from 'kysely';
+import { writeStatsTimeZone } from '../../db/settings.ts';
 import { addContributionsSql, zoneLiteral } from './contributions.ts';
 
 export interface RebuildResult {
   from: string | null;
   to: string | null;
   timeZone: string;
+  /** Set when the rebuild changed the database's statistics time zone: the zone before. */
+  previousTimeZone: string | null;
   /** Rows of daily_stats deleted, and written. */
   deleted: number;
   written: number;
@@ -18,7 +21,10 @@ export interface RebuildResult {
  * to what the writers kept incrementally (both use ./contributions.ts). Writers wait for it (the
  * table is locked against concurrent changes), so no delta is lost or counted twice.
  */
-export async function rebuildDailyStats(em: EntityManager, options: { timeZone: string; from?: string | undefined; to?: string | undefined }): Promise<RebuildResult> {
+export async function rebuildDailyStats(
+  em: EntityManager,
+  options: { timeZone: string; from?: string | undefined; to?: string | undefined; setTimeZone?: boolean },
+): Promise<RebuildResult> {
   const started = performance.now();
   const from = options.from ?? null;
   const to = options.to ?? null;
@@ -30,6 +36,12 @@ export async function rebuildDailyStats(em: EntityManager, options: { timeZone: 
     const db = tx.getKysely<any>();
     await sql`lock table daily_stats in share row exclusive mode`.execute(db);
     await sql.raw(`set local work_mem = '256MB'`).execute(db);
+    // A new calendar: stored in the same transaction as every day rebucketed in it.
+    let previousTimeZone: string | null = null;
+    if (options.setTimeZone) {
+      if (ranged) throw new Error('a new time zone rebuckets all days');
+      previousTimeZone = await writeStatsTimeZone(db, options.timeZone);
+    }
     const deleted = ranged
       ? await sql.raw(`delete from daily_stats where day between '${lo}'::date and '${hi}'::date`).execute(db)
       : await sql.raw('delete from daily_stats').execute(db);
@@ -40,6 +52,7 @@ export async function rebuildDailyStats(em: EntityManager, options: { timeZone: 
       from,
       to,
       timeZone: options.timeZone,
+      previousTimeZone: previousTimeZone === options.timeZone ? null : previousTimeZone,
       deleted: Number(deleted.numAffectedRows ?? 0n),
       written: Number(written.numAffectedRows ?? 0n),
       seconds: (performance.now() - started) / 1000,

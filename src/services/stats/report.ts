@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { sql, type Kysely } from 'kysely';
 import { InputError, UsageError } from '../../errors.ts';
-import { DEFAULT_PIPELINE_CONFIG } from '../pipeline/config.ts';
 import { contributionsCte, zoneLiteral } from './contributions.ts';
 import { dayIn } from './daily.ts';
 
@@ -24,13 +23,25 @@ export interface DailyRow {
   predictionsConfirmed: number;
   predictionsCorrected: number;
   routingErrors: number;
+  /** Escalated tickets a person moved out of triage to a department. */
+  triagedByPerson: number;
   /** Average minutes to the first response, null when no ticket had one. */
   avgFirstResponseMinutes: number | null;
   resolved: number;
   /** Resolved after their SLA deadline, or still open past it now, by priority. */
   slaBreaches: { low: number; medium: number; high: number; critical: number };
-  /** Open (triaged, not resolved) tickets at the end of the day; for the totals row, at the end of the range. */
+  /** Open (not resolved) tickets at the end of the day; for the totals row, at the end of the range. */
   backlog: number;
+}
+
+/** Whether imported history is added to the figures (`include`) or left out (`exclude`, the intake only). */
+export const HISTORY_CHOICES = ['exclude', 'include'] as const;
+export type HistoryChoice = (typeof HISTORY_CHOICES)[number];
+
+export function parseHistory(value: string | undefined): HistoryChoice {
+  if (value === undefined) return 'exclude';
+  if (!(HISTORY_CHOICES as readonly string[]).includes(value)) throw new UsageError(`--history must be one of ${HISTORY_CHOICES.join(', ')} (got "${value}")`);
+  return value as HistoryChoice;
 }
 
 export interface DailyReport {
@@ -38,6 +49,7 @@ export interface DailyReport {
   to: string;
   timeZone: string;
   by: Dimension | null;
+  history: HistoryChoice;
   rows: DailyRow[];
   /** One per group when `by` is set (empty otherwise). */
   totals: DailyRow[];
@@ -45,19 +57,10 @@ export interface DailyReport {
   total: DailyRow;
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 export function addDays(day: string, n: number): string {
   const d = new Date(`${day}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + n);
   return d.toISOString().slice(0, 10);
-}
-
-export function parseDay(value: string, flag: string): string {
-  if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
-    throw new InputError(`${flag} must be a date as YYYY-MM-DD (got "${value}")`);
-  }
-  return value;
 }
 
 export function parseDimension(value: string | undefined): Dimension | null {
@@ -66,11 +69,11 @@ export function parseDimension(value: string | undefined): Dimension | null {
   return value as Dimension;
 }
 
-/** The last `days` calendar days up to today in the time zone, unless from/to are given. */
+/** The last `days` calendar days up to today in the time zone, unless from/to (days, YYYY-MM-DD) are given. */
 export function reportRange(options: { from?: string | undefined; to?: string | undefined; days?: number; timeZone: string; now?: Date }): { from: string; to: string } {
   const today = dayIn(options.timeZone)(options.now ?? new Date());
-  const to = options.to ? parseDay(options.to, '--to') : today;
-  const from = options.from ? parseDay(options.from, '--from') : addDays(to, -((options.days ?? 14) - 1));
+  const to = options.to ?? today;
+  const from = options.from ?? addDays(to, -((options.days ?? 14) - 1));
   if (from > to) throw new InputError(`--from ${from} is after --to ${to}`);
   if (addDays(from, 3660) < to) throw new InputError(`--from ${from} to --to ${to} is more than ten years`);
   return { from, to };
@@ -86,6 +89,7 @@ const SUMMED = [
   'predictions_confirmed',
   'predictions_corrected',
   'routing_errors',
+  'triaged_by_person',
   'first_responses',
   'first_response_seconds_sum',
   'resolved',
@@ -114,6 +118,7 @@ function toRow(day: string, group: string | null, s: Sums): DailyRow {
     predictionsConfirmed: s.predictions_confirmed,
     predictionsCorrected: s.predictions_corrected,
     routingErrors: s.routing_errors,
+    triagedByPerson: s.triaged_by_person,
     avgFirstResponseMinutes: s.first_responses > 0 ? s.first_response_seconds_sum / s.first_responses / 60 : null,
     resolved: s.resolved,
     slaBreaches: { low: s.sla_breaches_low, medium: s.sla_breaches_medium, high: s.sla_breaches_high, critical: s.sla_breaches_critical },
@@ -151,15 +156,22 @@ function bounds(range: { from: string; to: string }, timeZone: string): { start:
  * with the same per-ticket definitions. Open tickets past their SLA deadline come from the
  * tickets at read time (status index).
  */
-export async function dailyReport(em: EntityManager, options: { from: string; to: string; timeZone?: string; by?: Dimension | null; now?: Date }): Promise<DailyReport> {
+export async function dailyReport(
+  em: EntityManager,
+  options: { from: string; to: string; timeZone: string; by?: Dimension | null; history?: HistoryChoice; now?: Date },
+): Promise<DailyReport> {
   const db = em.getKysely<any>();
-  const timeZone = options.timeZone ?? DEFAULT_PIPELINE_CONFIG.timeZone;
+  const timeZone = options.timeZone;
   const by = options.by ?? null;
+  const history = options.history ?? 'exclude';
   const range = { from: options.from, to: options.to };
   const parts: Piece[] = [];
-  if (by === null || by === 'department') parts.push(...(await fromDailyStats(db, range, by === 'department')));
-  else parts.push(...(await fromTickets(db, range, timeZone, by)));
-  parts.push(...(await openPastDue(db, range, timeZone, by, options.now ?? new Date())));
+  // Imported history left out: the rows (and tickets) with history = true are not read.
+  const rows = history === 'include' ? 'true' : 'not history';
+  const tickets = history === 'include' ? 'true' : 'not tk.history';
+  if (by === null || by === 'department') parts.push(...(await fromDailyStats(db, range, by === 'department', rows)));
+  else parts.push(...(await fromTickets(db, range, timeZone, by, tickets)));
+  parts.push(...(await openPastDue(db, range, timeZone, by, options.now ?? new Date(), tickets)));
 
   const names = by && DIMENSION_SQL[by].names ? new Map((await sql.raw<{ id: string; name: string }>(DIMENSION_SQL[by].names!).execute(db)).rows.map((r) => [r.id, r.name])) : new Map<string, string>();
   const label = (group: string): string | null => (by === null ? null : group === OVERALL ? NONE : names.get(group) ?? group);
@@ -184,7 +196,7 @@ export async function dailyReport(em: EntityManager, options: { from: string; to
   // Overall, or by a dimension with nothing in the range: still a row every day.
   if (by === null || groups.size === 0) groups.add(OVERALL);
   const ordered = [...groups].sort((a, b) => (label(a) ?? '').localeCompare(label(b) ?? ''));
-  const rows: DailyRow[] = [];
+  const dayRows: DailyRow[] = [];
   const totals = new Map(ordered.map((g) => [g, zero()]));
   const running = new Map(ordered.map((g) => [g, baseline.get(g) ?? 0]));
   for (let day = range.from; day <= range.to; day = addDays(day, 1)) {
@@ -196,7 +208,7 @@ export async function dailyReport(em: EntityManager, options: { from: string; to
       const total = totals.get(group)!;
       for (const c of SUMMED) total[c] += sums[c];
       total.backlog = sums.backlog;
-      rows.push(toRow(day, label(group), sums));
+      dayRows.push(toRow(day, label(group), sums));
     }
   }
   const out: DailyRow[] = [];
@@ -205,13 +217,13 @@ export async function dailyReport(em: EntityManager, options: { from: string; to
   }
   const overall = zero();
   for (const t of totals.values()) for (const c of [...SUMMED, 'backlog'] as const) overall[c] += t[c];
-  return { from: range.from, to: range.to, timeZone, by, rows, totals: out, total: toRow('total', by === null ? null : 'all', overall) };
+  return { from: range.from, to: range.to, timeZone, by, history, rows: dayRows, totals: out, total: toRow('total', by === null ? null : 'all', overall) };
 }
 
 /** Overall (or per department) sums from daily_stats, and the backlog's change per day. */
-async function fromDailyStats(db: Kysely<any>, range: { from: string; to: string }, byDepartment: boolean): Promise<Piece[]> {
+async function fromDailyStats(db: Kysely<any>, range: { from: string; to: string }, byDepartment: boolean, rows: string): Promise<Piece[]> {
   const columns = SUMMED.map((c) => `sum(${c})::float8 as ${c}`).join(', ');
-  const where = byDepartment ? 'department_id is not null' : 'department_id is null';
+  const where = `${byDepartment ? 'department_id is not null' : 'department_id is null'} and ${rows}`;
   const group = byDepartment ? `coalesce(department_id::text, '')` : `''`;
   const inRange = (
     await sql.raw<Record<string, unknown>>(`
@@ -234,7 +246,7 @@ async function fromDailyStats(db: Kysely<any>, range: { from: string; to: string
   }
   if (byDepartment) {
     // Tickets without a department are only in the overall rows: show them as "(none)".
-    const overall = await fromDailyStats(db, range, false);
+    const overall = await fromDailyStats(db, range, false, rows);
     const summed = new Map<string, Partial<Sums>>();
     for (const p of parts) {
       const s = summed.get(p.day) ?? {};
@@ -257,26 +269,25 @@ async function fromDailyStats(db: Kysely<any>, range: { from: string; to: string
 }
 
 /** Other dimensions: the tickets created in the range, with the per-ticket definitions of daily_stats. */
-async function fromTickets(db: Kysely<any>, range: { from: string; to: string }, timeZone: string, by: Dimension): Promise<Piece[]> {
+async function fromTickets(db: Kysely<any>, range: { from: string; to: string }, timeZone: string, by: Dimension, tickets: string): Promise<Piece[]> {
   const { start, end } = bounds(range, timeZone);
   const column = DIMENSION_SQL[by].column;
-  const inRange = `tk.created_at >= ${start} and tk.created_at < ${end}`;
+  const inRange = `tk.created_at >= ${start} and tk.created_at < ${end} and ${tickets}`;
   const cte = contributionsCte(timeZone, inRange, `ticket_id in (select tk.id from tickets tk where ${inRange})`, `coalesce(${column}, '')`);
   const columns = SUMMED.map((c) => `sum(${c})::float8 as ${c}`).join(', ');
   const cohort = (await sql.raw<Record<string, unknown>>(`with ${cte} select to_char(day, 'YYYY-MM-DD') as day, grp, ${columns} from pt group by 1, 2`).execute(db)).rows;
-  // The backlog's daily change from every triaged ticket created before the end of the range
+  // The backlog's daily change from every ticket created before the end of the range
   // (+1 the day it was created, -1 the day it was resolved); days before the range collapse into one.
   const tz = zoneLiteral(timeZone);
   const doneAt = 'greatest(coalesce(tk.resolved_at, tk.closed_at, tk.created_at), tk.created_at)';
-  const triaged = `(tk.status <> 'new' or exists (select 1 from ai_predictions ap where ap.ticket_id = tk.id))`;
   const flows = (
     await sql.raw<{ day: string; grp: string; n: number }>(`
       select to_char(greatest(d, '${range.from}'::date - 1), 'YYYY-MM-DD') as day, grp, sum(n)::float8 as n from (
         select (tk.created_at at time zone ${tz})::date as d, coalesce(${column}, '') as grp, 1 as n
-        from tickets tk where tk.created_at < ${end} and ${triaged}
+        from tickets tk where tk.created_at < ${end} and ${tickets}
         union all
         select (${doneAt} at time zone ${tz})::date, coalesce(${column}, ''), -1
-        from tickets tk where tk.status in ('auto_resolved', 'closed') and ${doneAt} < ${end}
+        from tickets tk where tk.status in ('auto_resolved', 'closed') and ${doneAt} < ${end} and ${tickets}
       ) e group by 1, 2`).execute(db)
   ).rows;
   const parts: Piece[] = [];
@@ -290,7 +301,7 @@ async function fromTickets(db: Kysely<any>, range: { from: string; to: string },
 }
 
 /** Tickets created in the range, still open, past their SLA deadline now. */
-async function openPastDue(db: Kysely<any>, range: { from: string; to: string }, timeZone: string, by: Dimension | null, now: Date): Promise<Piece[]> {
+async function openPastDue(db: Kysely<any>, range: { from: string; to: string }, timeZone: string, by: Dimension | null, now: Date, tickets: string): Promise<Piece[]> {
   const { start, end } = bounds(range, timeZone);
   const tz = zoneLiteral(timeZone);
   const group = by === null ? `''` : `coalesce(${DIMENSION_SQL[by].column}, '')`;
@@ -298,7 +309,7 @@ async function openPastDue(db: Kysely<any>, range: { from: string; to: string },
     await sql.raw<{ day: string; grp: string; priority: string; n: number }>(`
       select to_char((tk.created_at at time zone ${tz})::date, 'YYYY-MM-DD') as day, ${group} as grp, tk.priority::text as priority, count(*)::int as n
       from tickets tk
-      where tk.status in ('new', 'in_work', 'waiting') and tk.created_at >= ${start} and tk.created_at < ${end}
+      where tk.status in ('new', 'in_work', 'waiting') and tk.created_at >= ${start} and tk.created_at < ${end} and ${tickets}
         and tk.sla_due_at < '${now.toISOString()}'::timestamptz and tk.priority is not null
       group by 1, 2, 3`).execute(db)
   ).rows;

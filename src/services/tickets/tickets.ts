@@ -18,8 +18,8 @@ import {
 } from '../../entities/index.ts';
 import { NotFoundError, UsageError } from '../../errors.ts';
 import { detectLanguage } from '../../ml/language.ts';
-import { parseTimestamp } from '../import/rows.ts';
-import { DEFAULT_PIPELINE_CONFIG } from '../pipeline/config.ts';
+import { normaliseEmail } from '../email.ts';
+import { nextDay, startOfDay } from '../calendar.ts';
 import { trackTickets } from '../stats/contributions.ts';
 import { DailyAccumulator } from '../stats/daily.ts';
 import { checkOperator, lockTicket, rerouteWithin, type Routing } from './assignment.ts';
@@ -32,10 +32,14 @@ export interface TicketFilters {
   category?: string | undefined;
   language?: string | undefined;
   source?: string | undefined;
-  /** Created at or after (ISO date or date-time). */
+  /** Created on or after this day (YYYY-MM-DD) of `timeZone`. */
   from?: string | undefined;
-  /** Created before; a date alone includes that whole day. */
+  /** Created on or before this day (YYYY-MM-DD) of `timeZone`: the whole day is included. */
   to?: string | undefined;
+  /** The database's statistics time zone: days are its days, as in `stats daily`. */
+  timeZone?: string | undefined;
+  /** Imported history listed too (true) or left out (false, the default, as in `stats daily`). */
+  history?: boolean | undefined;
   limit?: number | undefined;
   offset?: number | undefined;
 }
@@ -52,6 +56,8 @@ export interface TicketRow {
   operator: string | null;
   subject: string;
   createdAt: string;
+  /** Imported history (counted apart from the day's intake). */
+  history: boolean;
 }
 
 export interface TicketDetail extends TicketRow {
@@ -98,12 +104,6 @@ async function findByName<T extends Category | Department>(em: EntityManager, en
   return found;
 }
 
-function timeFilter(value: string, flag: string): { at: Date; dateOnly: boolean } {
-  const parsed = parseTimestamp(value.trim());
-  if (!parsed) throw new UsageError(`${flag} must be a date or date-time, e.g. 2024-03-01 or 2024-03-01T09:30:00Z (got "${value}")`);
-  return { at: new Date(parsed), dateOnly: /^\d{4}-\d{2}-\d{2}$|^\d{2}\.\d{2}\.\d{4}$/.test(value.trim()) };
-}
-
 function toRow(t: Ticket): TicketRow {
   return {
     id: t.id,
@@ -117,10 +117,28 @@ function toRow(t: Ticket): TicketRow {
     operator: t.operator?.email ?? null,
     subject: t.subject,
     createdAt: iso(t.createdAt)!,
+    history: t.history,
   };
 }
 
 export async function listTickets(em: EntityManager, filters: TicketFilters): Promise<TicketRow[]> {
+  const { where, limit, offset } = await ticketWhere(em, filters);
+  const tickets = await em.find(Ticket, { ...where, ...(filters.history ? {} : { history: false }) }, {
+    populate: ['category', 'department', 'operator'],
+    orderBy: { createdAt: 'desc', number: 'desc' },
+    limit,
+    offset,
+  });
+  return tickets.map(toRow);
+}
+
+/** Tickets of imported history that match the filters (what `listTickets` leaves out by default). */
+export async function countHistoryTickets(em: EntityManager, filters: TicketFilters): Promise<number> {
+  const { where } = await ticketWhere(em, filters);
+  return em.count(Ticket, { ...where, history: true });
+}
+
+async function ticketWhere(em: EntityManager, filters: TicketFilters): Promise<{ where: Record<string, unknown>; limit: number; offset: number }> {
   const where: Record<string, unknown> = {};
   if (filters.status) where.status = oneOf(TICKET_STATUSES, filters.status, '--status');
   if (filters.language) where.language = oneOf(LANGUAGES, filters.language, '--language');
@@ -128,23 +146,15 @@ export async function listTickets(em: EntityManager, filters: TicketFilters): Pr
   if (filters.category) where.category = await findByName<Category>(em, Category, filters.category, 'category');
   if (filters.department) where.department = await findByName<Department>(em, Department, filters.department, 'department');
   const created: Record<string, Date> = {};
-  if (filters.from) created.$gte = timeFilter(filters.from, '--from').at;
-  if (filters.to) {
-    const { at, dateOnly } = timeFilter(filters.to, '--to');
-    created.$lt = dateOnly ? new Date(at.getTime() + 86_400_000) : at;
-  }
+  const zone = filters.timeZone ?? 'UTC';
+  if (filters.from) created.$gte = startOfDay(filters.from, zone);
+  if (filters.to) created.$lt = startOfDay(nextDay(filters.to), zone);
   if (Object.keys(created).length > 0) where.createdAt = created;
   const limit = filters.limit ?? 50;
   const offset = filters.offset ?? 0;
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError(`--limit must be a whole number from 1 to 10000 (got ${filters.limit})`);
   if (!Number.isInteger(offset) || offset < 0) throw new UsageError(`--offset must be a whole number, 0 or more (got ${filters.offset})`);
-  const tickets = await em.find(Ticket, where, {
-    populate: ['category', 'department', 'operator'],
-    orderBy: { createdAt: 'desc', number: 'desc' },
-    limit,
-    offset,
-  });
-  return tickets.map(toRow);
+  return { where, limit, offset };
 }
 
 /** A ticket by number ("42" or "#42") or id (UUID). */
@@ -206,7 +216,8 @@ export interface NewTicket {
   name?: string | undefined;
 }
 
-export async function createTicket(em: EntityManager, input: NewTicket): Promise<TicketDetail> {
+/** A new ticket; it counts in daily_stats (days in `statsTimeZone`) at once, as the day's intake. */
+export async function createTicket(em: EntityManager, input: NewTicket, statsTimeZone: string): Promise<TicketDetail> {
   const body = input.body.trim();
   if (!body) throw new UsageError('--body must not be empty');
   const subject = input.subject?.trim() || deriveSubject(body);
@@ -216,13 +227,16 @@ export async function createTicket(em: EntityManager, input: NewTicket): Promise
   const ticket = await em.transactional(async (tx) => {
     let user: User | null = null;
     if (input.email) {
-      const email = input.email.trim();
-      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 320) throw new UsageError(`--email is not an e-mail address (got "${input.email}")`);
+      const email = normaliseEmail(input.email);
+      if (email === null) throw new UsageError(`--email is not an e-mail address (got "${input.email}")`);
+      // Stored lower-case; matched regardless of case for addresses stored before that.
       user = (await tx.find(User, { email: { $ilike: email.replace(/[\\%_]/g, '\\$&') } }))[0] ?? null;
       user ??= tx.create(User, { email, name: input.name?.trim() || null, kind: 'client' });
     }
-    const created = tx.create(Ticket, { source, subject, body, language, user, contentHash: contentHash(subject, body), status: 'new' } as never) as Ticket;
+    const created = tx.create(Ticket, { id: crypto.randomUUID(), source, subject, body, language, user, contentHash: contentHash(subject, body), status: 'new' } as never) as Ticket;
+    const tracked = await trackTickets(tx.getKysely<any>(), statsTimeZone, [created.id]);
     await tx.flush();
+    await tracked.commit(new DailyAccumulator());
     return created;
   });
   // Reload for the generated number.
@@ -255,14 +269,14 @@ export interface UpdateResult {
 /**
  * Changes a ticket; daily_stats follow in the same transaction (the ticket's contribution after
  * the change minus before: a new status, department, priority or a correction moves its counts),
- * with days in `statsTimeZone` (the configured one).
+ * with days in `statsTimeZone` (the database's).
  *
  * Department and operator stay consistent (./assignment.ts): a new category brings its default
  * department (unless `department` is given, or a person had put the ticket in its department),
  * a new department routes the ticket within it (unless `operator` is given), and a named
  * operator must fit the ticket unless `force`.
  */
-export async function updateTicket(em: EntityManager, ref: string, changes: TicketChanges, statsTimeZone = DEFAULT_PIPELINE_CONFIG.timeZone): Promise<UpdateResult> {
+export async function updateTicket(em: EntityManager, ref: string, changes: TicketChanges, statsTimeZone: string): Promise<UpdateResult> {
   const { force, ...values } = changes;
   if (Object.values(values).every((v) => v === undefined)) {
     throw new UsageError('nothing to change: give at least one of --status, --priority, --category, --department, --operator');
