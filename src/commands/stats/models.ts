@@ -30,7 +30,7 @@ const COLUMNS: Column<ModelAccuracyRow>[] = [
   { header: 'avg confidence', key: 'avgConfidence', value: (r) => (r.avgConfidence === null ? '' : r.avgConfidence.toFixed(3)), raw: (r) => r.avgConfidence, align: 'right' },
   { header: 'auto-resolved', key: 'autoResolved', value: (r) => r.autoResolved, align: 'right' },
   { header: 'escalated', value: (r) => r.escalated, align: 'right' },
-  { header: 'language barely known', value: (r) => r.thinLanguage, align: 'right' },
+  { header: 'language barely known', key: 'thinLanguage', value: (r) => r.thinLanguage, align: 'right' },
 ];
 
 export async function statsModels(ctx: CommandContext, flags: ModelsFlags): Promise<void> {
