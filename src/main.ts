@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CommanderError } from 'commander';
 import { buildProgram } from './cli/program.ts';
 import type { CommandContext, DatabaseOpener } from './commands/context.ts';
 import { EXIT, HelpdeskError } from './errors.ts';
 import { processIo, type Io } from './output/io.ts';
 import { createStyle } from './output/style.ts';
+import { PROJECT_ROOT } from './paths.ts';
 import { inquirerPrompter, nonInteractivePrompter, type Prompter } from './prompts/prompter.ts';
 
 export interface RunOverrides {
@@ -19,7 +21,7 @@ const defaultOpener: DatabaseOpener = async (options) => {
 };
 
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 
