@@ -55,11 +55,20 @@ export async function run(argv: string[], ioOverrides: Partial<Io> = {}, overrid
   }
 
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(rewriteWait(argv), { from: 'user' });
     return EXIT.ok;
   } catch (error) {
     return report(error, io, err);
   }
+}
+
+/** `--wait=SECONDS` becomes the hidden `--wait-seconds SECONDS` (see src/cli/program.ts); after `--` nothing changes. */
+function rewriteWait(argv: string[]): string[] {
+  const end = argv.indexOf('--');
+  return argv.flatMap((arg, i) => {
+    const match = (end < 0 || i < end) && /^--wait=(.*)$/s.exec(arg);
+    return match ? ['--wait-seconds', match[1]!] : [arg];
+  });
 }
 
 function allCommands(command: ReturnType<typeof buildProgram>): ReturnType<typeof buildProgram>[] {

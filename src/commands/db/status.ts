@@ -1,7 +1,7 @@
 import { CheckFailedError } from '../../errors.ts';
 import { databaseStatus, type DatabaseStatus } from '../../services/database-admin.ts';
 import { renderJson, renderRecord, renderTable } from '../../output/render.ts';
-import { isTerminal, print, withDatabase, type CommandContext } from '../context.ts';
+import { isTerminal, print, withDatabase, tableOptions, type CommandContext } from '../context.ts';
 
 export async function dbStatus(ctx: CommandContext, options: { json?: boolean; check?: boolean }): Promise<void> {
   const status = await withDatabase(ctx, databaseStatus);
@@ -23,7 +23,7 @@ function describe(ctx: CommandContext, status: DatabaseStatus): string {
       ['migrations pending', status.pending.length ? status.pending.join(', ') : 0],
       ['schema drift', status.drift.length ? `${status.drift.length} statement(s)` : 'none'],
     ],
-    { tty, style: ctx.out },
+    { ...tableOptions(ctx), tty },
   );
   const tables = renderTable(
     [
@@ -31,7 +31,7 @@ function describe(ctx: CommandContext, status: DatabaseStatus): string {
       { header: 'rows', value: (t: DatabaseStatus['tables'][number]) => t.rows, align: 'right' },
     ],
     status.tables,
-    { tty, style: ctx.out },
+    { ...tableOptions(ctx), tty },
   );
   return summary + '\n' + tables;
 }

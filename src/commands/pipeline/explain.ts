@@ -2,7 +2,7 @@ import { renderJson, renderRecord, renderTable } from '../../output/render.ts';
 import { DEFAULT_PIPELINE_CONFIG } from '../../services/pipeline/config.ts';
 import { explainTicket } from '../../services/pipeline/explain.ts';
 import type { RoutingCandidate } from '../../services/pipeline/router.ts';
-import { isTerminal, print, withDatabase, type CommandContext } from '../context.ts';
+import { isTerminal, print, show, withDatabase, tableOptions, type CommandContext } from '../context.ts';
 
 interface TopLabel {
   label: string;
@@ -29,7 +29,7 @@ export async function pipelineExplain(ctx: CommandContext, ticketRef: string, fl
     return;
   }
   const tty = isTerminal(ctx);
-  const style = { tty, style: ctx.out };
+  const style = { ...tableOptions(ctx), tty };
   const { ticket, prediction } = explanation;
   let out = renderRecord(
     [
@@ -104,5 +104,5 @@ export async function pipelineExplain(ctx: CommandContext, ticketRef: string, fl
       ) +
       `routing: ${scores.routing.reason}\n`;
   }
-  print(ctx, out);
+  show(ctx, out);
 }

@@ -14,6 +14,7 @@ export interface ModelsFlags {
   config?: string;
   format?: string;
   json?: boolean;
+  columns?: string;
 }
 
 const pct = (v: number | null): string => (v === null ? '' : `${(v * 100).toFixed(1)}%`);
@@ -38,5 +39,5 @@ export async function statsModels(ctx: CommandContext, flags: ModelsFlags): Prom
   const timeZone = flags.tz ? validTimeZone(flags.tz, '--tz') : resolvePipelineConfig({ config: flags.config }, ctx.io.env).timeZone;
   const range = reportRange({ from: flags.from, to: flags.to, days: 90, timeZone });
   const rows = await withDatabase(ctx, (db) => modelAccuracy(db.em, { ...range, timeZone, period, model: flags.model }));
-  printRows(ctx, format, COLUMNS, rows, { ...range, timeZone, period, rows });
+  printRows(ctx, format, COLUMNS, rows, { ...range, timeZone, period, rows }, flags);
 }

@@ -7,6 +7,7 @@ export interface ListOptions extends Omit<TicketFilters, 'limit' | 'offset'> {
   offset?: string;
   json?: boolean;
   format?: string;
+  columns?: string;
 }
 
 const shorten = (text: string, max: number): string => (text.length > max ? text.slice(0, max - 1) + '…' : text);
@@ -40,5 +41,5 @@ export async function ticketsList(ctx: CommandContext, options: ListOptions): Pr
       offset: wholeNumber(options.offset, '--offset'),
     }),
   );
-  printRows(ctx, format, ticketColumns(format === 'table'), rows);
+  printRows(ctx, format, ticketColumns(format === 'table'), rows, rows, options);
 }
