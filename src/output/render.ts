@@ -9,6 +9,10 @@ export interface Column<Row> {
   header: string;
   value: (row: Row) => Cell;
   align?: 'left' | 'right';
+  /** Never cut to fit the terminal (right-aligned columns, numbers, are never cut either). */
+  keep?: boolean;
+  /** Left out when the table cannot fit the terminal otherwise: 1 goes first, then 2, ... */
+  drop?: number;
 }
 
 export type Format = 'table' | 'json' | 'csv';
@@ -75,20 +79,28 @@ export function renderTable<Row>(columns: Column<Row>[], rows: Row[], options: T
     return lines.join('\n') + '\n';
   }
   let cells = rows.map((row) => columns.map((c) => cellText(c.value(row))));
-  let headers = columns.map((c) => c.header);
   let colWidths: number[] | undefined;
   if (options.width !== undefined && options.width > 0) {
-    const natural = columns.map((c, i) => Math.max(textWidth(c.header), ...cells.map((r) => Math.max(...r[i]!.split('\n').map(textWidth)))));
-    const widths = fitWidths(natural, headers, columns.map((c) => c.align !== 'right'), options.width);
+    let natural = columns.map((c, i) => Math.max(textWidth(c.header), ...cells.map((r) => Math.max(...r[i]!.split('\n').map(textWidth)))));
+    const shrinkable = (c: Column<Row>): boolean => c.align !== 'right' && c.keep !== true;
+    const floorWidth = (cs: Column<Row>[], ws: number[]): number => cs.reduce((sum, c, i) => sum + (shrinkable(c) ? Math.min(ws[i]!, Math.max(6, textWidth(c.header))) : ws[i]!), 3 * cs.length + 1);
+    // Columns that may go, least important first, until the rest can fit.
+    const droppable = columns.filter((c) => c.drop !== undefined).sort((a, b) => a.drop! - b.drop!);
+    while (droppable.length > 0 && floorWidth(columns, natural) > options.width) {
+      const gone = columns.indexOf(droppable.shift()!);
+      columns = columns.filter((_, i) => i !== gone);
+      natural = natural.filter((_, i) => i !== gone);
+      cells = cells.map((r) => r.filter((_, i) => i !== gone));
+    }
+    const widths = fitWidths(natural, columns.map((c) => c.header), columns.map(shrinkable), options.width);
     if (widths.some((w, i) => w < natural[i]!)) {
       const cut = (text: string, i: number): string => text.split('\n').map((line) => truncate(line, widths[i]!)).join('\n');
       cells = cells.map((r) => r.map(cut));
-      headers = headers.map(cut);
       colWidths = widths.map((w) => w + 2);
     }
   }
   const table = new Table({
-    head: headers.map((h) => options.style.bold(h)),
+    head: columns.map((c, i) => options.style.bold(colWidths ? truncate(c.header, colWidths[i]! - 2) : c.header)),
     colAligns: columns.map((c) => c.align ?? 'left'),
     ...(colWidths ? { colWidths, wordWrap: false, truncate: '…' } : {}),
     // cli-table3 colours head and border by default even when piped: style is ours alone.

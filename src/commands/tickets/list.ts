@@ -14,15 +14,17 @@ const shorten = (text: string, max: number): string => (text.length > max ? text
 
 export function ticketColumns(table: boolean): Column<TicketRow>[] {
   return [
+    // On a narrow terminal the source, operator, priority and category go first (in that order);
+    // number, status, language and the time are never cut; the subject gives way.
     { header: 'number', value: (t) => t.number, align: 'right' },
-    { header: 'status', value: (t) => t.status },
-    { header: 'priority', value: (t) => t.priority },
-    { header: 'language', value: (t) => t.language },
-    { header: 'source', value: (t) => t.source },
-    { header: 'category', value: (t) => t.category },
+    { header: 'status', value: (t) => t.status, keep: true },
+    { header: 'priority', value: (t) => t.priority, drop: 3 },
+    { header: 'language', value: (t) => t.language, keep: true },
+    { header: 'source', value: (t) => t.source, drop: 1 },
+    { header: 'category', value: (t) => t.category, drop: 4 },
     { header: 'department', value: (t) => t.department },
-    { header: 'operator', value: (t) => t.operator },
-    { header: 'created', value: (t) => (table ? t.createdAt.slice(0, 16).replace('T', ' ') : t.createdAt) },
+    { header: 'operator', value: (t) => t.operator, drop: 2 },
+    { header: 'created', value: (t) => (table ? t.createdAt.slice(0, 16).replace('T', ' ') : t.createdAt), keep: true },
     { header: 'subject', value: (t) => (table ? shorten(t.subject, 60) : t.subject) },
   ];
 }
