@@ -57,8 +57,8 @@ describe('tables cut to the terminal width', () => {
     expect(lines.every((line) => width(line) <= 80)).toBe(true);
     expect(Math.max(...lines.map(width))).toBe(80);
     const row = lines.find((l) => l.includes('Network Operations'))!;
-    expect(row).toMatch(/│ Network Operations │ +0 │ +0 │ yes +│ Handles every request about .*… │$/);
-    expect(lines.find((l) => l.includes('Desk │'))).toContain('Short one');
+    expect(row).toMatch(/│ Network Operations │ +0 │ +0 │ yes +│ Handles every .*… │$/);
+    expect(lines.find((l) => /│ Desk +│/.test(l))).toContain('Short one');
   });
 
   it('tickets list on an 80-column terminal keeps number, status and language whole and cuts the subject', async () => {
@@ -69,7 +69,7 @@ describe('tables cut to the terminal width', () => {
     // The source, operator, priority and category went; the subject is cut.
     expect(lines[1]).toMatch(/^│ number │ status │ language │ department +│ created +│ subject +│$/);
     const row = lines.find((l) => /│ +1 │/.test(l))!;
-    expect(row).toMatch(/^│ +1 │ new +│ ru +│ +│ \d{4}-\d\d-\d\d \d\d:\d\d │ После обновления.*… │$/);
+    expect(row).toMatch(/^│ +1 │ new +│ ru +│ +│ \d{4}-\d\d-\d\d \d\d:\d\d │ После обнов.*… │$/);
   });
 
   it('a wide terminal shows everything; piped output is never cut', async () => {
@@ -211,7 +211,15 @@ describe('--wait on the embedded database lock (two processes)', () => {
 
       // A bare --wait (no limit) does not take the command as its value; the env var does the same.
       const queued = [startCli(['--data-dir', dataDir, '--wait', 'departments', 'list', '--format', 'csv'], baseEnv), startCli(['--data-dir', dataDir, 'tickets', 'list'], { ...baseEnv, HELPDESK_LOCK_WAIT: '60' })];
-      await new Promise((resolve) => setTimeout(resolve, 2500));
+      // Both say that they wait (and keep waiting) before the holder lets go.
+      await Promise.all(queued.map((q) => new Promise<void>((resolve) => {
+        let seen = '';
+        q.child.stderr!.on('data', (d: Buffer | string) => {
+          seen += String(d);
+          if (seen.includes('waiting for the lock')) resolve();
+        });
+      })));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
       expect(queued.every((q) => q.child.exitCode === null)).toBe(true);
       await holder.close();
       released = true;
