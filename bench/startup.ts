@@ -17,7 +17,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BIN, log, recreateDatabase } from './support.ts';
+import { BIN, log, recreateDatabase, SHARED_DIR } from './support.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -28,8 +28,7 @@ const ROUNDS = Number(flag('--rounds') ?? 7);
 const TRAIN = args.includes('--train');
 const PG_URL = flag('--database-url') ?? 'postgres://postgres@127.0.0.1:5432/helpdesk_bench_startup';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SHARED = process.env.HELPDESK_SHARED_DIR ?? join(ROOT, '..', 'shared');
-const IT_TICKETS = join(SHARED, 'data', 'it-tickets', 'tickets.csv');
+const IT_TICKETS = join(SHARED_DIR, 'data', 'it-tickets', 'tickets.csv');
 const TIME = '/usr/bin/time';
 
 const work = mkdtempSync(join(tmpdir(), 'helpdesk-bench-startup-'));
