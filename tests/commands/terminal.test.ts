@@ -159,7 +159,7 @@ describe('completion scripts', () => {
     const complete = (...words: string[]): string =>
       spawnSync('bash', ['-c', `source '${file}'; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _helpdesk_completion; echo "\${COMPREPLY[*]}"`], { encoding: 'utf8' }).stdout.trim();
     expect(complete('helpdesk', 'ti')).toBe('tickets');
-    expect(complete('helpdesk', 'tickets', '')).toBe('list show create update --help');
+    expect(complete('helpdesk', 'tickets', '')).toBe('list show create update confirm review --help');
     expect(complete('helpdesk', '--data-dir', '/tmp', 'tickets', 'list', '--st')).toBe('--status');
     expect(complete('helpdesk', 'tickets', 'list', '--status', '')).toBe('new auto_resolved in_work waiting closed');
     expect(complete('helpdesk', 'departments', 'list', '--format', '')).toBe('table json csv');
