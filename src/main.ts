@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CommanderError } from 'commander';
 import { buildProgram } from './cli/program.ts';
 import type { CommandContext, DatabaseOpener } from './commands/context.ts';
 import { EXIT, HelpdeskError } from './errors.ts';
 import { processIo, type Io } from './output/io.ts';
 import { createStyle } from './output/style.ts';
+import { PROJECT_ROOT } from './paths.ts';
 import { inquirerPrompter, nonInteractivePrompter, type Prompter } from './prompts/prompter.ts';
 
 export interface RunOverrides {
@@ -19,7 +21,7 @@ const defaultOpener: DatabaseOpener = async (options) => {
 };
 
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 
@@ -53,11 +55,20 @@ export async function run(argv: string[], ioOverrides: Partial<Io> = {}, overrid
   }
 
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(rewriteWait(argv), { from: 'user' });
     return EXIT.ok;
   } catch (error) {
     return report(error, io, err);
   }
+}
+
+/** `--wait=SECONDS` becomes the hidden `--wait-seconds SECONDS` (see src/cli/program.ts); after `--` nothing changes. */
+function rewriteWait(argv: string[]): string[] {
+  const end = argv.indexOf('--');
+  return argv.flatMap((arg, i) => {
+    const match = (end < 0 || i < end) && /^--wait=(.*)$/s.exec(arg);
+    return match ? ['--wait-seconds', match[1]!] : [arg];
+  });
 }
 
 function allCommands(command: ReturnType<typeof buildProgram>): ReturnType<typeof buildProgram>[] {

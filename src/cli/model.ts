@@ -38,8 +38,9 @@ export function registerModelCommands(program: Command, context: ContextFor): vo
     .description('list the stored models, newest first (* marks the active one)')
     .option('--json', 'print the models as JSON')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']))
+    .option('--columns <names>', 'only these columns, in this order, e.g. version,samples')
     .addHelpText('after', examples(['helpdesk model list', 'helpdesk model list --format csv']))
-    .action(async (options: { json?: boolean; format?: string }, command: Command) => {
+    .action(async (options: { json?: boolean; format?: string; columns?: string }, command: Command) => {
       const { modelList } = await import('../commands/model/list.ts');
       await modelList(context(command), options);
     });

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import type { GlobalOptions } from '../commands/context.ts';
 import { registerDbCommands } from './db.ts';
 import { registerCategoryCommands } from './categories.ts';
@@ -14,6 +14,7 @@ import { registerDemoCommands } from './demo.ts';
 import { registerModelCommands } from './model.ts';
 import { registerExportCommands } from './export.ts';
 import { examples, commandLine, type ContextFactory, type ContextFor } from './shared.ts';
+import { completionScript, SHELLS, type Shell } from './completion.ts';
 
 // Program wiring only: every action imports its command module on demand, so `--help`
 // loads commander and nothing else (no ORM, no driver). Environment variables are read from
@@ -25,6 +26,11 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
     .version(version, '-V, --version')
     .addOption(new Option('--database-url <url>', 'PostgreSQL server, e.g. postgres://user@host:5432/helpdesk (env: DATABASE_URL)'))
     .addOption(new Option('--data-dir <dir>', 'embedded database directory, used when no database URL is given (env: HELPDESK_DATA_DIR, default ~/.local/share/helpdesk)'))
+    .option('--wait', 'wait for the embedded database when another process holds it; --wait=SECONDS waits at most that long (env: HELPDESK_LOCK_WAIT)')
+    // `--wait=SECONDS` arrives here (src/main.ts rewrites it): a bare `--wait` must not take the
+    // next word, which is the command, as its value.
+    .addOption(new Option('--wait-seconds <seconds>').hideHelp())
+    .option('--no-pager', 'print long output straight to the terminal instead of through $PAGER (default less -FRX)')
     .showHelpAfterError('(run with --help for usage)')
     .showSuggestionAfterError(true)
     .addHelpText(
@@ -33,7 +39,10 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
         '\nExit codes: 0 ok, 1 failure or failed check, 2 usage or input error, 3 database unreachable or locked.\n',
     );
 
-  const context: ContextFor = (command) => makeContext(program.opts<GlobalOptions>(), commandLine(command));
+  const context: ContextFor = (command) => {
+    const { waitSeconds, ...globals } = program.opts<GlobalOptions & { waitSeconds?: string }>();
+    return makeContext(waitSeconds !== undefined ? { ...globals, wait: waitSeconds } : globals, commandLine(command));
+  };
 
   // One registration per noun; each lives in its own file.
   registerDemoCommands(program, context);
@@ -49,6 +58,21 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
   registerStatsCommands(program, context);
   registerModelCommands(program, context);
   registerExportCommands(program, context);
+  registerCompletionCommand(program);
 
   return program;
+}
+
+function registerCompletionCommand(program: Command): void {
+  program
+    .command('completion')
+    .description('print a shell completion script (commands, flags and their values)')
+    .addArgument(new Argument('<shell>', 'the shell').choices(SHELLS))
+    .addHelpText(
+      'after',
+      examples(['source <(npx helpdesk completion bash)        # in ~/.bashrc', 'source <(npx helpdesk completion zsh)         # in ~/.zshrc', 'npx helpdesk completion fish > ~/.config/fish/completions/helpdesk.fish']),
+    )
+    .action((shell: Shell) => {
+      program.configureOutput().writeOut!(completionScript(program, shell));
+    });
 }

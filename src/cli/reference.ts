@@ -11,7 +11,8 @@ export function listCommand<Options = { format?: string; json?: boolean }>(paren
   return parent
     .command('list')
     .description(`list ${plural}`)
-    .addOption(new Option('--format <format>', 'table, json or csv (csv and json import back)').choices(['table', 'json', 'csv']))
+    .addOption(new Option('--format <format>', 'table, json or csv (csv and json import back; table is drawn even when piped)').choices(['table', 'json', 'csv']))
+    .option('--columns <names>', 'only these columns, in this order, e.g. name,active (any case; _ for spaces)')
     .option('--json', 'same as --format json')
     .addHelpText('after', examples(sample))
     .action(async (options: Options, command: Command) => run(context(command), options));

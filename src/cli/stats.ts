@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { examples, type ContextFor } from './shared.ts';
+import { examples, formatOption, type ContextFor } from './shared.ts';
 
 export function registerStatsCommands(program: Command, context: ContextFor): void {
   const stats = program.command('stats').description('daily statistics of the helpdesk and accuracy of the models');
@@ -12,7 +12,8 @@ export function registerStatsCommands(program: Command, context: ContextFor): vo
     .option('--history <choice>', 'exclude (default): the intake only; include: add the imported history to the figures')
     .option('--tz <zone>', "must be the database's statistics time zone (stored in it; change it with stats rebuild --tz)")
     .option('--config <file>', 'configuration JSON (env: HELPDESK_CONFIG)')
-    .option('--format <format>', 'table, json or csv', 'table')
+    .addOption(formatOption())
+    .option('--columns <names>', 'only these columns, in this order (table and csv)')
     .option('--json', 'same as --format json')
     .option('--chart', 'a bar chart of the new tickets per day under the table (on stderr when stdout is not a terminal)')
     .addHelpText(
@@ -49,7 +50,8 @@ export function registerStatsCommands(program: Command, context: ContextFor): vo
     .option('--model <name>', 'only this model')
     .option('--tz <zone>', "must be the database's statistics time zone (stored in it)")
     .option('--config <file>', 'configuration JSON (env: HELPDESK_CONFIG)')
-    .option('--format <format>', 'table, json or csv', 'table')
+    .addOption(formatOption())
+    .option('--columns <names>', 'only these columns, in this order (table and csv)')
     .option('--json', 'same as --format json')
     .addHelpText('after', examples(['helpdesk stats models', 'helpdesk stats models --period month --from 2026-01-01 --format csv']))
     .action(async (flags, command: Command) => {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { examples, type ContextFor } from './shared.ts';
+import { examples, formatOption, type ContextFor } from './shared.ts';
 
 export function registerTicketsCommands(program: Command, context: ContextFor): void {
   const tickets = program.command('tickets').description('list, show, create and update tickets');
@@ -17,7 +17,8 @@ export function registerTicketsCommands(program: Command, context: ContextFor): 
     .option('--history <choice>', 'exclude (default): imported history left out, as in stats daily; include: list it too')
     .option('--limit <n>', 'at most this many tickets', '50')
     .option('--offset <n>', 'skip this many first', '0')
-    .option('--format <format>', 'table, json or csv', 'table')
+    .addOption(formatOption())
+    .option('--columns <names>', 'only these columns, in this order, e.g. number,status,subject')
     .option('--json', 'same as --format json')
     .addHelpText('after', examples(['helpdesk tickets list --status new --language kk', 'helpdesk tickets list --department "Service Desk" --from 2026-11-01 --to 2026-11-30 --format csv > november.csv', 'helpdesk tickets list --limit 20 --offset 40']))
     .action(async (options: Record<string, string | undefined>, command: Command) => {

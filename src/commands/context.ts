@@ -1,7 +1,8 @@
 import type { Database, OpenOptions } from '../db/database.ts';
 import { resolveTarget, type DatabaseTarget } from '../db/target.ts';
 import type { Io } from '../output/io.ts';
-import { renderCsv, renderJson, renderTable, type Column, type Format } from '../output/render.ts';
+import { page } from '../output/pager.ts';
+import { pickColumns, pickFields, renderCsv, renderJson, renderTable, type Column, type Format, type TableOptions } from '../output/render.ts';
 import type { Style } from '../output/style.ts';
 import type { Prompter } from '../prompts/prompter.ts';
 import { UsageError } from '../errors.ts';
@@ -9,6 +10,10 @@ import { UsageError } from '../errors.ts';
 export interface GlobalOptions {
   databaseUrl?: string | undefined;
   dataDir?: string | undefined;
+  /** `--no-pager` makes it false. */
+  pager?: boolean | undefined;
+  /** `--wait` (true: no limit) or `--wait=SECONDS` (a string); see lockWaitMs. */
+  wait?: boolean | string | undefined;
 }
 
 export type DatabaseOpener = (options: OpenOptions) => Promise<Database>;
@@ -32,7 +37,13 @@ export function databaseTarget(ctx: CommandContext): DatabaseTarget {
 
 /** Opens the database late, hands the command a forked EntityManager, and always closes it. */
 export async function withDatabase<T>(ctx: CommandContext, work: (db: Database) => Promise<T>, options: { create?: boolean } = {}): Promise<T> {
-  const db = await ctx.openDatabase({ target: databaseTarget(ctx), command: ctx.commandLine, create: options.create ?? false });
+  const db = await ctx.openDatabase({
+    target: databaseTarget(ctx),
+    command: ctx.commandLine,
+    create: options.create ?? false,
+    lockWaitMs: lockWaitMs(ctx),
+    onLockWait: (message) => note(ctx, message),
+  });
   try {
     return await work(db);
   } finally {
@@ -60,9 +71,44 @@ export function parseFormat(value: string | undefined, json: boolean | undefined
   return format;
 }
 
-/** One data object, three views: a table for people, JSON and CSV for scripts. */
-export function printRows<Row>(ctx: CommandContext, format: Format, columns: Column<Row>[], rows: Row[], json: unknown = rows): void {
-  if (format === 'json') print(ctx, renderJson(json));
-  else if (format === 'csv') print(ctx, renderCsv(columns, rows));
-  else print(ctx, renderTable(columns, rows, { tty: isTerminal(ctx), style: ctx.out }));
+/**
+ * How long to wait for the embedded database's lock: `--wait=SECONDS`, `--wait` (no limit), else
+ * `HELPDESK_LOCK_WAIT` (seconds; "inf" for no limit); 0 (fail at once, exit 3) by default.
+ */
+export function lockWaitMs(ctx: CommandContext): number {
+  const flag = ctx.globals.wait;
+  if (flag === true) return Number.POSITIVE_INFINITY;
+  const [value, source] = typeof flag === 'string' ? [flag, '--wait'] : [ctx.io.env.HELPDESK_LOCK_WAIT, 'HELPDESK_LOCK_WAIT'];
+  if (value === undefined || value.trim() === '') return 0;
+  if (/^(inf|infinity|forever)$/i.test(value.trim())) return Number.POSITIVE_INFINITY;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new UsageError(`${source} must be a number of seconds (got "${value}")`);
+  return seconds * 1000;
+}
+
+/**
+ * How to draw a table: as a table on a terminal or when `--format table` was asked for
+ * explicitly (then piped too), cut to the terminal's width (stdout's columns, else $COLUMNS).
+ */
+export function tableOptions(ctx: CommandContext, explicitTable = false): TableOptions {
+  const columns = ctx.io.stdout.columns ?? Number(ctx.io.env.COLUMNS ?? Number.NaN);
+  return { tty: isTerminal(ctx) || explicitTable, style: ctx.out, width: Number.isFinite(columns) && columns > 0 ? columns : undefined };
+}
+
+/** Output for people that may be long (lists, records): through the pager on a terminal. */
+export function show(ctx: CommandContext, text: string): void {
+  page(ctx.io, text, ctx.globals.pager !== false);
+}
+
+/** The flags of a list command that shape its output. */
+export interface OutputFlags {
+  format?: string | undefined;
+  columns?: string | undefined;
+}
+
+/** One data object, three views: a table for people, JSON and CSV for scripts; `--columns` picks. */
+export function printRows<Row>(ctx: CommandContext, format: Format, columns: Column<Row>[], rows: Row[], json: unknown = rows, flags: OutputFlags = {}): void {
+  if (format === 'json') print(ctx, renderJson(json === rows ? pickFields(rows, flags.columns) : json));
+  else if (format === 'csv') print(ctx, renderCsv(pickColumns(columns, flags.columns), rows));
+  else show(ctx, renderTable(pickColumns(columns, flags.columns), rows, tableOptions(ctx, flags.format === 'table')));
 }

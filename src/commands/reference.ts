@@ -3,12 +3,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { EntityManager } from '@mikro-orm/sql';
 import { HelpdeskError, InputError, UsageError } from '../errors.ts';
-import { renderCsv, renderJson, renderRecord, renderTable, type Cell, type Column } from '../output/render.ts';
+import { columnKey, pickColumns, pickFields, renderCsv, renderJson, renderRecord, renderTable, type Cell, type Column } from '../output/render.ts';
 import { confirmDestructive, type Choice } from '../prompts/prompter.ts';
 import type { RemoveResult, SaveOutcome } from '../services/reference/common.ts';
 import { importRecords, readRecords, type FileFormat, type ImportResult, type ImportSpec } from '../services/reference/import.ts';
 import type { Label } from '../services/reference/values.ts';
-import { isTerminal, note, parseFormat, print, withDatabase, type CommandContext } from './context.ts';
+import { isTerminal, note, parseFormat, print, show, tableOptions, withDatabase, type CommandContext } from './context.ts';
 
 // The plumbing the reference-data nouns (departments, operators, categories, responses, users)
 // share: list, show, import and remove work the same way for all of them; add and update share
@@ -17,6 +17,7 @@ import { isTerminal, note, parseFormat, print, withDatabase, type CommandContext
 export interface ListOptions {
   json?: boolean;
   format?: string;
+  columns?: string;
 }
 
 /** How a list looks: columns for people, and the fields (JSON names, so CSV imports back) for scripts. */
@@ -34,10 +35,12 @@ function fieldCell(value: unknown, join = '\n'): Cell {
 
 export function printList<Row>(ctx: CommandContext, options: ListOptions, view: ListView<Row>, rows: Row[]): void {
   const format = parseFormat(options.format, options.json);
-  if (format === 'json') print(ctx, renderJson(rows));
-  else if (format === 'csv') print(ctx, renderCsv(view.fields.map((field) => ({ header: field, value: (row: Row) => fieldCell(row[field], view.csvJoin?.[field]) })), rows));
-  else {
-    print(ctx, renderTable(view.table, rows, { tty: isTerminal(ctx), style: ctx.out }));
+  if (format === 'json') print(ctx, renderJson(pickFields(rows, options.columns)));
+  else if (format === 'csv') {
+    const fields = view.fields.map((field) => ({ header: field, value: (row: Row) => fieldCell(row[field], view.csvJoin?.[field]) }));
+    print(ctx, renderCsv(pickColumns(fields, options.columns, (c) => [view.table.find((t) => columnKey(t.header) === columnKey(c.header))?.header ?? c.header]), rows));
+  } else {
+    show(ctx, renderTable(pickColumns(view.table, options.columns), rows, tableOptions(ctx, options.format === 'table')));
     if (rows.length === 0) note(ctx, `no ${view.plural}`);
   }
 }
@@ -49,7 +52,8 @@ export async function runList<Row>(ctx: CommandContext, options: ListOptions, vi
 }
 
 export function printRecord(ctx: CommandContext, options: { json?: boolean }, data: unknown, pairs: [string, Cell][]): void {
-  print(ctx, options.json ? renderJson(data) : renderRecord(pairs, { tty: isTerminal(ctx), style: ctx.out }));
+  if (options.json) print(ctx, renderJson(data));
+  else show(ctx, renderRecord(pairs, { tty: isTerminal(ctx), style: ctx.out }));
 }
 
 /** A list value for `show`: comma-separated, or "none". */

@@ -5,7 +5,8 @@ import type { EntityManager, MikroORM as SqlMikroORM } from '@mikro-orm/sql';
 type MikroORM = SqlMikroORM;
 import { DatabaseUnavailableError, HelpdeskError, UsageError } from '../errors.ts';
 import { sharedOrmOptions } from './config.ts';
-import { acquireLock, type DirectoryLock } from './lock.ts';
+import type { DirectoryLock } from './lock.ts';
+import { waitForLock } from './lock-wait.ts';
 import { readDatabaseSettings, type DatabaseSettings } from './settings.ts';
 import type { DatabaseTarget } from './target.ts';
 
@@ -25,6 +26,10 @@ export interface OpenOptions {
   command: string;
   /** Create the database when it does not exist (only `db init` and `demo`). */
   create?: boolean;
+  /** How long to wait for the embedded database's lock held by another process (ms; default 0). */
+  lockWaitMs?: number;
+  /** Told once when the command starts waiting for the lock. */
+  onLockWait?: (message: string) => void;
 }
 
 /** Layout of an embedded data directory: the PGlite cluster and our lock file beside it. */
@@ -57,7 +62,7 @@ async function openPglite(target: Extract<DatabaseTarget, { kind: 'pglite' }>, o
     }
     mkdirSync(dataDir, { recursive: true });
   }
-  const lock = acquireLock(lockFile, options.command);
+  const lock = await waitForLock(lockFile, options.command, options.lockWaitMs ?? 0, options.onLockWait);
   try {
     const { MikroORM: PgliteOrm } = await import('@mikro-orm/pglite');
     const orm = (await PgliteOrm.init({ ...sharedOrmOptions(), dbName: clusterDir })) as unknown as MikroORM;

@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.ts';
 import { MIGRATIONS_TABLE } from '../db/config.ts';
+import { migratorFor } from '../db/migrator.ts';
 
 export interface TableCount {
   table: string;
@@ -17,12 +18,12 @@ export interface DatabaseStatus {
 }
 
 export async function applyMigrations(db: Database): Promise<string[]> {
-  const applied = await db.orm.migrator.up();
+  const applied = await (await migratorFor(db.orm)).up();
   return applied.map((m) => m.name);
 }
 
 export async function pendingMigrations(db: Database): Promise<string[]> {
-  return (await db.orm.migrator.getPending()).map((m) => m.name);
+  return (await (await migratorFor(db.orm)).getPending()).map((m) => m.name);
 }
 
 export function tableNames(db: Database): string[] {
@@ -45,7 +46,7 @@ export async function countRows(db: Database): Promise<TableCount[]> {
 }
 
 export async function databaseStatus(db: Database): Promise<DatabaseStatus> {
-  const executed = await db.orm.migrator.getExecuted();
+  const executed = await (await migratorFor(db.orm)).getExecuted();
   const pending = await pendingMigrations(db);
   // Drift is only meaningful once every migration has run: before that, pending ones explain it.
   const drift = pending.length === 0 ? await schemaDrift(db) : [];

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { readDatabaseSettings } from '../db/settings.ts';
+import { PROJECT_ROOT } from '../paths.ts';
 import { applyMigrations, countRows, resetDatabase } from './database-admin.ts';
 import { importTickets, type ImportSummary } from './import/tickets.ts';
 import { parseMapping } from './import/fields.ts';
@@ -18,7 +18,7 @@ import { loadReferenceFixtures } from './reference/fixtures.ts';
 import { seedReferenceData } from './reference/seed.ts';
 import { dailyReport, type DailyReport } from './stats/report.ts';
 
-const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+const FIXTURES = join(PROJECT_ROOT, 'fixtures') + '/';
 
 export interface DemoResult {
   location: string;

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,13 +20,31 @@ const serverUrl = process.env.DATABASE_URL;
 const baseEnv = { DATABASE_URL: undefined, HELPDESK_DATA_DIR: undefined, NO_COLOR: '1' };
 
 describe('helpdesk as a process', () => {
-  it('--help loads no ORM and no database driver', async () => {
+  it.each([
+    ['--help', ['--help'], 'Usage: helpdesk'],
+    ['completion', ['completion', 'bash'], 'complete -F _helpdesk_completion helpdesk'],
+  ])('%s loads no ORM and no database driver, from the sources', async (_name, args, output) => {
+    const trace = fileURLToPath(new URL('../support/trace-imports.mjs', import.meta.url));
+    const result = await spawnCli(args, { ...baseEnv, HELPDESK_FROM_SOURCE: '1' }, undefined, ['--import', trace]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(output);
+    expect(result.stderr).toContain('/node_modules/commander/');
+    expect(result.stderr).toContain('/src/main.ts');
+    expect(result.stderr).not.toMatch(/@mikro-orm|@electric-sql|\/pg\/|kysely/);
+  });
+
+  it.skipIf(!existsSync(new URL('../../dist/main.js', import.meta.url)))('--help loads no ORM from the bundle in dist/ either (skipped without `npm run build`)', async () => {
     const trace = fileURLToPath(new URL('../support/trace-imports.mjs', import.meta.url));
     const result = await spawnCli(['--help'], baseEnv, undefined, ['--import', trace]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Usage: helpdesk');
-    expect(result.stderr).toContain('/node_modules/commander/');
-    expect(result.stderr).not.toMatch(/@mikro-orm|@electric-sql|\/pg\//);
+    const files = [...result.stderr.matchAll(/^loaded (file:\S+)$/gm)].map((m) => fileURLToPath(m[1]!));
+    // A fresh bundle runs (else bin/helpdesk falls back to the sources, and the test above covers them).
+    if (!files.some((f) => f.endsWith('/dist/main.js'))) return;
+    expect(files.filter((f) => f.includes('/node_modules/'))).toEqual([]);
+    // esbuild marks where each bundled package's code begins; none of them may be the ORM or a driver.
+    for (const file of files.filter((f) => f.includes('/dist/'))) {
+      expect(readFileSync(file, 'utf8')).not.toMatch(/^\/\/ node_modules\/(@mikro-orm|@electric-sql|pg|kysely)\//m);
+    }
   });
 
   it('db init on the embedded database creates and seeds it; a second run changes nothing', async () => {

@@ -15,11 +15,13 @@ export interface CliResult {
 
 export const BIN = fileURLToPath(new URL('../../bin/helpdesk', import.meta.url));
 
-function capture(tty: boolean): OutputStream & { text: string } {
+function capture(tty: boolean, size: { columns?: number; rows?: number } = {}): OutputStream & { text: string } {
   const stream = {
     text: '',
     isTTY: tty,
-    columns: 120,
+    // Only a terminal has a size; a pipe has none.
+    columns: tty ? (size.columns ?? 120) : undefined,
+    rows: tty ? (size.rows ?? 1000) : undefined,
     write(chunk: string) {
       stream.text += chunk;
       return true;
@@ -62,12 +64,15 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   stdin?: string;
   database?: TestDatabase;
+  /** The fake terminal's size (default 120 columns, 1000 rows: no pager unless a test asks). */
+  columns?: number;
+  rows?: number;
 }
 
 /** Runs the CLI in this process against the test database (opened once per test file). */
 export async function runCli(args: string[], options: RunOptions = {}): Promise<CliResult & { prompter?: ScriptedPrompter }> {
   const tty = options.tty ?? false;
-  const stdout = capture(tty);
+  const stdout = capture(tty, { columns: options.columns, rows: options.rows });
   const stderr = capture(tty);
   const stdin = Readable.from(options.stdin !== undefined ? [options.stdin] : []) as Io['stdin'];
   stdin.isTTY = tty;

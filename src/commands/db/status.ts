@@ -2,7 +2,7 @@ import { plural } from '../../output/plural.ts';
 import { CheckFailedError } from '../../errors.ts';
 import { databaseStatus, type DatabaseStatus } from '../../services/database-admin.ts';
 import { renderJson, renderRecord, renderTable } from '../../output/render.ts';
-import { isTerminal, print, withDatabase, type CommandContext } from '../context.ts';
+import { isTerminal, print, withDatabase, tableOptions, type CommandContext } from '../context.ts';
 
 export async function dbStatus(ctx: CommandContext, options: { json?: boolean; check?: boolean }): Promise<void> {
   const status = await withDatabase(ctx, databaseStatus);
@@ -24,7 +24,7 @@ function describe(ctx: CommandContext, status: DatabaseStatus): string {
       ['migrations pending', status.pending.length ? status.pending.join(', ') : 0],
       ['schema drift', status.drift.length ? plural(status.drift.length, 'statement') : 'none'],
     ],
-    { tty, style: ctx.out },
+    { ...tableOptions(ctx), tty },
   );
   const tables = renderTable(
     [
@@ -32,7 +32,7 @@ function describe(ctx: CommandContext, status: DatabaseStatus): string {
       { header: 'rows', value: (t: DatabaseStatus['tables'][number]) => t.rows, align: 'right' },
     ],
     status.tables,
-    { tty, style: ctx.out },
+    { ...tableOptions(ctx), tty },
   );
   return summary + '\n' + tables;
 }

@@ -9,7 +9,7 @@ import { runDemo, type DemoResult } from '../../services/demo.ts';
 import { describeRun } from '../pipeline/run.ts';
 import { DAILY_COLUMNS } from '../stats/daily.ts';
 import { renderTable } from '../../output/render.ts';
-import { isTerminal, note, print, type CommandContext } from '../context.ts';
+import { isTerminal, note, print, tableOptions, type CommandContext } from '../context.ts';
 
 const MARKER = 'helpdesk-demo.json';
 
@@ -48,7 +48,7 @@ export async function demoRun(ctx: CommandContext, flags: { yes?: boolean; json?
 
 function describeDemo(ctx: CommandContext, result: DemoResult, target: DatabaseTarget): string {
   const tty = isTerminal(ctx);
-  const style = { tty, style: ctx.out };
+  const style = { ...tableOptions(ctx), tty };
   const h = (title: string): string => `\n${ctx.out.bold(title)}\n`;
   let out = renderRecord(
     [
@@ -71,8 +71,17 @@ function describeDemo(ctx: CommandContext, result: DemoResult, target: DatabaseT
   }
   out += h(`Daily statistics ${result.daily.from} … ${result.daily.to}`);
   out += renderTable(DAILY_COLUMNS, [...result.daily.rows, result.daily.total], style);
-  const dirFlag = target.kind === 'pglite' ? `--data-dir ${target.dataDir}` : `--database-url ${target.displayUrl}`;
-  out += `\nDone in ${result.seconds.toFixed(1)} s. Look around: helpdesk ${dirFlag} tickets list | pipeline explain ${result.examples[0]?.ticket.number ?? 'N'} | stats daily\n`;
-  out += `Run \`helpdesk demo\` again to start over from a clean database.\n`;
+  // Commands that work as printed from the project directory: after `npm ci`, `helpdesk` is
+  // not on PATH, `npx helpdesk` is. A URL with a password is shown masked, so it is named by
+  // the variable instead.
+  const shellWord = (text: string): string => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`);
+  const where =
+    target.kind === 'pglite' ? `--data-dir ${shellWord(target.dataDir)}` : target.displayUrl.includes('***') ? '--database-url "$DATABASE_URL"' : `--database-url ${shellWord(target.url)}`;
+  const hint = (command: string): string => `  npx helpdesk ${where} ${command}\n`;
+  out += `\nDone in ${result.seconds.toFixed(1)} s. Look around:\n`;
+  out += hint('tickets list');
+  out += hint(`pipeline explain ${result.examples[0]?.ticket.number ?? 1}`);
+  out += hint('stats daily');
+  out += `Run \`npx helpdesk demo\` again to start over from a clean database.\n`;
   return out;
 }

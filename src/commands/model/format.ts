@@ -1,7 +1,7 @@
 import { plural } from '../../output/plural.ts';
 import type { EvalMetrics } from '../../ml/metrics.ts';
 import { renderRecord, renderTable, type Column } from '../../output/render.ts';
-import { isTerminal, type CommandContext } from '../context.ts';
+import { isTerminal, tableOptions, type CommandContext } from '../context.ts';
 
 /** Metrics with three decimals (or "-" when unknown). */
 export function fixed(value: number | null | undefined, digits = 3): string {
@@ -17,7 +17,7 @@ export function record(ctx: CommandContext, pairs: [string, string | number | bo
 }
 
 export function table<Row>(ctx: CommandContext, columns: Column<Row>[], rows: Row[]): string {
-  return renderTable(columns, rows, { tty: isTerminal(ctx), style: ctx.out });
+  return renderTable(columns, rows, tableOptions(ctx));
 }
 
 /**

@@ -2,7 +2,7 @@ import { listModels, type ModelSummary } from '../../services/model/registry.ts'
 import { parseFormat, printRows, withDatabase, type CommandContext } from '../context.ts';
 import { fixed } from './format.ts';
 
-export async function modelList(ctx: CommandContext, options: { json?: boolean; format?: string }): Promise<void> {
+export async function modelList(ctx: CommandContext, options: { json?: boolean; format?: string; columns?: string }): Promise<void> {
   const format = parseFormat(options.format, options.json);
   const models = await withDatabase(ctx, (db) => listModels(db.em));
   printRows(
@@ -19,5 +19,7 @@ export async function modelList(ctx: CommandContext, options: { json?: boolean; 
       { header: 'trained at', key: 'trainedAt', value: (m) => m.trainedAt },
     ],
     models,
+    models,
+    options,
   );
 }

@@ -3,7 +3,7 @@ import { DEFAULT_PIPELINE_CONFIG } from '../../services/pipeline/config.ts';
 import { explainTicket } from '../../services/pipeline/explain.ts';
 import { MIN_MATCHED_STEMS, MIN_TICKET_SHARE, templateMatches } from '../../services/pipeline/resolver.ts';
 import type { RoutingCandidate } from '../../services/pipeline/router.ts';
-import { isTerminal, print, withDatabase, type CommandContext } from '../context.ts';
+import { isTerminal, print, show, withDatabase, tableOptions, type CommandContext } from '../context.ts';
 
 interface TopLabel {
   label: string;
@@ -54,7 +54,7 @@ export async function pipelineExplain(ctx: CommandContext, ticketRef: string, fl
     return;
   }
   const tty = isTerminal(ctx);
-  const style = { tty, style: ctx.out };
+  const style = { ...tableOptions(ctx), tty };
   const { ticket, prediction } = explanation;
   let out = renderRecord(
     [
@@ -135,7 +135,7 @@ export async function pipelineExplain(ctx: CommandContext, ticketRef: string, fl
       ) +
       `routing: ${scores.routing.reason}\n`;
   }
-  print(ctx, out);
+  show(ctx, out);
 }
 
 /** "kk: 36 samples: the model barely knows this language" (or nothing known for old models). */

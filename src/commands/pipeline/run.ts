@@ -8,7 +8,7 @@ import { loadActiveModel } from '../../services/model/registry.ts';
 import { resolvePipelineConfig, type ConfigFlags } from '../../services/pipeline/settings.ts';
 import { runPipeline, type PipelineSummary } from '../../services/pipeline/run.ts';
 import { statsTimeZone } from '../calendar.ts';
-import { isTerminal, note, print, withDatabase, type CommandContext } from '../context.ts';
+import { isTerminal, note, print, withDatabase, tableOptions, type CommandContext } from '../context.ts';
 
 export interface RunFlags extends ConfigFlags {
   batch: string;
@@ -69,7 +69,7 @@ export function describeRun(ctx: CommandContext, summary: PipelineSummary): stri
         { header: 'operator', value: (t) => t.operator ?? '' },
       ],
       summary.tickets,
-      { tty, style: ctx.out },
+      { ...tableOptions(ctx), tty },
     );
     out += '\n';
   }
@@ -78,7 +78,7 @@ export function describeRun(ctx: CommandContext, summary: PipelineSummary): stri
   out += renderTable(
     [{ header: 'language', value: (r: (typeof rows)[number]) => r.label }, ...DECISIONS.map((d) => ({ header: d, value: (r: (typeof rows)[number]) => r.counts[d], align: 'right' as const }))],
     rows,
-    { tty, style: ctx.out },
+    { ...tableOptions(ctx), tty },
   );
   out += `${summary.dryRun ? 'dry run: nothing written; ' : ''}${plural(summary.processed, 'ticket')} in ${plural(summary.batches, 'batch', 'batches')}, ${summary.seconds.toFixed(2)} s, ${Math.round(summary.ticketsPerSecond)} tickets/s (model ${summary.model})\n`;
   return out;

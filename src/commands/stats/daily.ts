@@ -3,7 +3,7 @@ import type { Column, Format } from '../../output/render.ts';
 import { dailyReport, parseDimension, parseHistory, reportRange, type DailyReport, type DailyRow, type Dimension } from '../../services/stats/report.ts';
 import { configZone, statsTimeZone, tzFlag } from '../calendar.ts';
 import { parseDayRange } from '../dates.ts';
-import { isTerminal, note, parseFormat, print, printRows, withDatabase, type CommandContext } from '../context.ts';
+import { isTerminal, note, parseFormat, print, printRows, withDatabase, type CommandContext, type OutputFlags } from '../context.ts';
 
 export interface DailyFlags {
   from?: string;
@@ -16,6 +16,7 @@ export interface DailyFlags {
   format?: string;
   json?: boolean;
   chart?: boolean;
+  columns?: string;
 }
 
 const pct = (v: number | null): string => (v === null ? '' : `${(v * 100).toFixed(1)}%`);
@@ -83,9 +84,9 @@ export async function loadDailyReport(ctx: CommandContext, flags: DailyFlags): P
   });
 }
 
-export function printDailyReport(ctx: CommandContext, format: Format, report: DailyReport): void {
+export function printDailyReport(ctx: CommandContext, format: Format, report: DailyReport, flags: OutputFlags = {}): void {
   const rows = [...report.rows, ...report.totals, report.total];
-  printRows(ctx, format, format === 'csv' ? dailyCsvColumns(report.by) : dailyTableColumns(report.by), rows, report);
+  printRows(ctx, format, format === 'csv' ? dailyCsvColumns(report.by) : dailyTableColumns(report.by), rows, report, flags);
 }
 
 /** New tickets per day over all groups. */
@@ -98,7 +99,7 @@ export function dailyVolume(report: DailyReport): { label: string; value: number
 export async function statsDaily(ctx: CommandContext, flags: DailyFlags): Promise<void> {
   const format = parseFormat(flags.format, flags.json);
   const report = await loadDailyReport(ctx, flags);
-  printDailyReport(ctx, format, report);
+  printDailyReport(ctx, format, report, flags);
   if (flags.chart) {
     // Under the table on a terminal; otherwise on stderr, so that stdout stays data.
     const terminal = format === 'table' && isTerminal(ctx);

@@ -14,6 +14,7 @@ export interface ModelsFlags {
   config?: string;
   format?: string;
   json?: boolean;
+  columns?: string;
 }
 
 const pct = (v: number | null): string => (v === null ? '' : `${(v * 100).toFixed(1)}%`);
@@ -43,5 +44,5 @@ export async function statsModels(ctx: CommandContext, flags: ModelsFlags): Prom
     const range = reportRange({ ...days, days: 90, timeZone });
     return { range, timeZone, rows: await modelAccuracy(db.em, { ...range, timeZone, period, model: flags.model }) };
   });
-  printRows(ctx, format, COLUMNS, rows, { ...range, timeZone, period, rows });
+  printRows(ctx, format, COLUMNS, rows, { ...range, timeZone, period, rows }, flags);
 }

@@ -13,22 +13,25 @@ export interface ListOptions extends Omit<TicketFilters, 'limit' | 'offset' | 'h
   offset?: string;
   json?: boolean;
   format?: string;
+  columns?: string;
 }
 
 const shorten = (text: string, max: number): string => (text.length > max ? text.slice(0, max - 1) + '…' : text);
 
 export function ticketColumns(table: boolean): Column<TicketRow>[] {
   return [
+    // On a narrow terminal the source, operator, priority and category go first (in that order);
+    // number, status, language and the time are never cut; the subject gives way.
     { header: 'number', value: (t) => t.number, align: 'right' },
-    { header: 'status', value: (t) => t.status },
-    { header: 'priority', value: (t) => t.priority },
-    { header: 'language', value: (t) => t.language },
-    { header: 'source', value: (t) => t.source },
-    { header: 'category', value: (t) => t.category },
+    { header: 'status', value: (t) => t.status, keep: true },
+    { header: 'priority', value: (t) => t.priority, drop: 3 },
+    { header: 'language', value: (t) => t.language, keep: true },
+    { header: 'source', value: (t) => t.source, drop: 1 },
+    { header: 'category', value: (t) => t.category, drop: 4 },
     { header: 'department', value: (t) => t.department },
-    { header: 'operator', value: (t) => t.operator },
+    { header: 'operator', value: (t) => t.operator, drop: 2 },
     // Local time of the statistics time zone with its offset: "2026-11-30 09:15 +05:00" in a table.
-    { header: 'created', key: 'createdAt', value: (t) => (table ? `${t.createdAt.slice(0, 16).replace('T', ' ')} ${t.createdAt.slice(19)}` : t.createdAt), raw: (t) => t.createdAt },
+    { header: 'created', key: 'createdAt', value: (t) => (table ? `${t.createdAt.slice(0, 16).replace('T', ' ')} ${t.createdAt.slice(19)}` : t.createdAt), raw: (t) => t.createdAt, keep: true },
     { header: 'subject', value: (t) => (table ? shorten(t.subject, 60) : t.subject) },
   ];
 }
@@ -52,6 +55,6 @@ export async function ticketsList(ctx: CommandContext, options: ListOptions): Pr
     const hidden = history ? 0 : await countHistoryTickets(db.em, filters);
     return { rows: found.map((t) => ({ ...t, createdAt: local(t.createdAt)! })), hidden };
   });
-  printRows(ctx, format, ticketColumns(format === 'table'), rows.rows);
+  printRows(ctx, format, ticketColumns(format === 'table'), rows.rows, rows.rows, options);
   if (rows.hidden > 0) note(ctx, `${plural(rows.hidden, 'ticket')} of imported history not listed (--history include lists them)`);
 }

@@ -1,11 +1,12 @@
 import { renderJson, renderRecord, renderTable, type Column } from '../../output/render.ts';
 import { showTicket, type TicketDetail } from '../../services/tickets/tickets.ts';
 import { localTime, statsTimeZone } from '../calendar.ts';
-import { isTerminal, print, withDatabase, type CommandContext } from '../context.ts';
+import { isTerminal, print, show, withDatabase, tableOptions, type CommandContext } from '../context.ts';
 
 export async function ticketsShow(ctx: CommandContext, ref: string, options: { json?: boolean }): Promise<void> {
   const ticket = await withDatabase(ctx, async (db) => inTimeZone(await showTicket(db.em, ref), statsTimeZone(db)));
-  print(ctx, options.json ? renderJson(ticket) : describeTicket(ctx, ticket));
+  if (options.json) print(ctx, renderJson(ticket));
+  else show(ctx, describeTicket(ctx, ticket));
 }
 
 /** Every time of the ticket as local time of the zone with its offset (the same instants). */
@@ -76,8 +77,8 @@ export function describeTicket(ctx: CommandContext, t: TicketDetail): string {
   ];
   let text = record;
   text += `\n${style.bold(`messages (${t.messages.length})`)}\n`;
-  if (t.messages.length > 0) text += renderTable(messageColumns, t.messages, { tty, style });
+  if (t.messages.length > 0) text += renderTable(messageColumns, t.messages, { ...tableOptions(ctx), tty });
   text += `\n${style.bold(`predictions (${t.predictions.length})`)}\n`;
-  if (t.predictions.length > 0) text += renderTable(predictionColumns, t.predictions, { tty, style });
+  if (t.predictions.length > 0) text += renderTable(predictionColumns, t.predictions, { ...tableOptions(ctx), tty });
   return text;
 }

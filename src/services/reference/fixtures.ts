@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../paths.ts';
 import { InputError } from '../../errors.ts';
 import { LANGUAGES, PRIORITIES, type Language, type Priority } from '../../entities/enums.ts';
 
-export const FIXTURES_DIR = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
+export const FIXTURES_DIR = join(PROJECT_ROOT, 'fixtures') + '/';
 
 export interface DepartmentFixture {
   name: string;
