@@ -370,7 +370,10 @@ export async function* jsonArrayElements(chunks: AsyncIterable<Buffer>): AsyncGe
             continue;
           }
           depth--;
-        } else if (c === 0x2c && depth === 0) finish(i);
+        } else if (c === 0x2c && depth === 0) {
+          finish(i);
+          sawComma = true; // this comma separates the element from the next one
+        }
         else if (c === LF) line++;
         continue;
       }
