@@ -17,7 +17,7 @@ export async function importPresetsCommand(ctx: CommandContext, verb: string | u
       [
         { header: 'name', value: (p) => p.name },
         { header: 'system', value: (p) => p.title },
-        { header: 'date order', value: (p) => p.dateOrder ?? 'ISO' },
+        { header: 'date order', value: (p) => p.dateOrder ?? 'from the file' },
         { header: 'columns read', value: (p) => Object.values(p.columns).map((c) => c[0]).join(', ') },
       ],
       presets,
