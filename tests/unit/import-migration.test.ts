@@ -88,16 +88,6 @@ describe('DateReader: every form, read in UTC unless said', () => {
     // An impossible value stays an error while undecided.
     expect(iso(new DateReader({ timeZone: 'UTC' }).parse('2/30/2024', 1))).toBe('ERROR');
   });
-
-  it('is fast: well under 2 µs a value, zone conversion included (measured, not a target)', () => {
-    const reader = new DateReader({ timeZone: 'Asia/Almaty', dateOrder: 'mdy' });
-    const values = ['2023-06-01 7:29', '6/1/2023 7:29 PM', '01.06.2023 07:29', '2023-06-01T07:29:00+05:00'];
-    const n = 200_000;
-    const started = performance.now();
-    for (let i = 0; i < n; i++) reader.parse(values[i & 3]!, i);
-    const micros = ((performance.now() - started) * 1000) / n;
-    expect(micros).toBeLessThan(20); // generous: a loaded 2-core machine; typically ~0.3-0.6 µs
-  });
 });
 
 describe('value maps', () => {
