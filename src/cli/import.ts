@@ -8,10 +8,17 @@ export function registerImportCommands(program: Command, context: ContextFor): v
 
   importCommand
     .command('tickets')
-    .description('import tickets from a CSV or JSONL export (a file, or - for stdin): validated row by row, all or nothing, safe to run again')
+    .description('import tickets from a CSV, JSONL or JSON-array export (a file, or - for stdin): validated row by row, all or nothing, safe to run again; ends with a migration report')
     .argument('<file>', 'the export to read, or - for standard input')
     .option('--map <field=column,...>', 'map ticket fields to the file\'s columns (JSONL: keys); fields: external_id, source, email, name, subject, body, language, created_at, category, department, priority, issue_type, status, first_response_at, resolved_at, closed_at, messages', collect)
-    .option('--input-format <format>', 'csv or jsonl (default: from the file name, else from the first character)')
+    .option('--from <preset>', 'the export of another helpdesk: zendesk, freshdesk, zammad, rt, osticket or jira (its columns, values and date order; see import presets)')
+    .option('--preset-file <file>', 'a preset as JSON (start from `import presets show NAME`)')
+    .option('--value <field:foreign=ours>', 'map a foreign value of source, language, priority, issue_type or status to ours, case-insensitive (repeatable), e.g. "source:Social media=portal"', collect)
+    .option('--date-order <order>', 'numeric dates with slashes: dmy (D/M/YYYY) or mdy (M/D/YYYY); default: decided by the file (a day above 12), else the file is refused')
+    .option('--tz <zone>', 'time zone of times written without one, e.g. Europe/Moscow, UTC or +05:00 (default: the helpdesk\'s calendar zone)')
+    .option('--epoch', 'plain numbers in time columns are Unix seconds')
+    .option('--strict-times', 'reject rows whose times are out of order (created, first response, resolved, closed) instead of importing them with a warning')
+    .option('--input-format <format>', 'csv, jsonl or json (an array) (default: from the file name, else from the first character)')
     .option('--delimiter <char>', 'CSV delimiter, e.g. ";" or tab (default: detected from the header line)')
     .option('--encoding <name>', 'utf-8 (with or without BOM) or cp1251', 'utf-8')
     .option('--source <source>', 'source for rows without one: email, chat, portal or phone', 'email')
@@ -30,10 +37,24 @@ export function registerImportCommands(program: Command, context: ContextFor): v
         'helpdesk import tickets old-helpdesk.csv --encoding cp1251 --delimiter ";" --map external_id=ID,email=Email,subject=Subject,body=Text,created_at=Date',
         'helpdesk import tickets nightly.jsonl --on-error skip --errors rejected.jsonl',
         'zcat tickets.jsonl.gz | helpdesk import tickets - --dry-run',
+        'helpdesk import tickets zendesk-export.csv --from zendesk --create-missing --dry-run',
+        'helpdesk import tickets tickets.csv --map external_id=Ticket_ID,email=Customer_Email,subject=Ticket_Subject,body=Ticket_Description --value "source:Social media=portal" --value "priority:Urgent=critical" --dry-run',
       ]) + '\nExit codes: 0 every row accepted, 2 any row rejected (or bad usage), 3 database unavailable.\n',
     )
     .action(async (file: string, options: Record<string, unknown>, command: Command) => {
       const { importTicketsCommand } = await import('../commands/import/tickets.ts');
       await importTicketsCommand(context(command), file, options);
+    });
+
+  importCommand
+    .command('presets')
+    .description('the presets for other helpdesks\' exports: list them, or show one as JSON to edit and pass back with --preset-file')
+    .argument('[show]', 'show')
+    .argument('[name]', 'the preset to show')
+    .option('--json', 'print the list as JSON')
+    .addHelpText('after', examples(['helpdesk import presets', 'helpdesk import presets show zendesk > my-zendesk.json', 'helpdesk import tickets export.csv --preset-file my-zendesk.json --dry-run']))
+    .action(async (verb: string | undefined, name: string | undefined, options: Record<string, unknown>, command: Command) => {
+      const { importPresetsCommand } = await import('../commands/import/presets.ts');
+      await importPresetsCommand(context(command), verb, name, options);
     });
 }

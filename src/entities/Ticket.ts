@@ -49,6 +49,11 @@ export const TicketSchema = defineEntity({
     resolvedAt: p.datetime().nullable(),
     closedAt: p.datetime().nullable(),
     slaDueAt: p.datetime().nullable(),
+    /**
+     * Set by the importer when the file's times cannot be trusted for durations (out of order, or
+     * no creation time): the statistics count the ticket but leave its durations out.
+     */
+    durationsUnknown: p.boolean().default(false),
     messages: () => p.oneToMany(TicketMessage).mappedBy('ticket'),
     predictions: () => p.oneToMany(AiPrediction).mappedBy('ticket'),
   },

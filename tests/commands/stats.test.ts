@@ -154,6 +154,7 @@ interface T {
   resolved_at: Date | null;
   closed_at: Date | null;
   first_response_at: Date | null;
+  durations_unknown: boolean;
 }
 interface P {
   ticket_id: string;
@@ -176,7 +177,7 @@ const endOf = (d: string) => startOfDay(addDays(d, 1), TZ).getTime();
 async function independent(groupOf: (t: T) => string | null, now: number, history: 'include' | 'exclude' = 'exclude') {
   const tickets = (
     await sql<T>`select t.id, t.history, t.created_at, t.status::text as status, d.name as department, t.language::text as language, t.priority::text as priority,
-                        t.sla_due_at, t.resolved_at, t.closed_at, t.first_response_at
+                        t.sla_due_at, t.resolved_at, t.closed_at, t.first_response_at, t.durations_unknown
                  from tickets t left join departments d on d.id = t.department_id`.execute(k())
   ).rows;
   const predictions = (
@@ -206,9 +207,10 @@ async function independent(groupOf: (t: T) => string | null, now: number, histor
     // Moved away from where the pipeline routed it: an error; moved out of triage: triaged by a person.
     if (latest?.corrected_department_id && (latest.decision === 'routed' || latest.decision === 'queued')) c.routingErrors++;
     if (latest?.corrected_department_id && latest.decision === 'escalated') c.triagedByPerson++;
-    if (t.first_response_at) {
+    // Only durations that are known: not before the creation, times trusted by the importer.
+    if (t.first_response_at && new Date(t.first_response_at).getTime() >= created && !t.durations_unknown) {
       c.fr++;
-      c.frSum += Math.max(0, Math.round((new Date(t.first_response_at).getTime() - created) / 1000));
+      c.frSum += Math.round((new Date(t.first_response_at).getTime() - created) / 1000);
     }
     const done = t.status === 'auto_resolved' || t.status === 'closed';
     const doneAt = Math.max(new Date(t.resolved_at ?? t.closed_at ?? t.created_at).getTime(), created);

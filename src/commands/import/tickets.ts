@@ -8,7 +8,10 @@ import { renderJson } from '../../output/render.ts';
 import { parseMapping } from '../../services/import/fields.ts';
 import { ENCODINGS, openInput, parseDelimiter, type InputFormat } from '../../services/import/input.ts';
 import type { RowError } from '../../services/import/rows.ts';
-import { importTickets, INDEX_REBUILDS, type ImportSummary, type IndexRebuild, type OnError } from '../../services/import/tickets.ts';
+import { importTickets, INDEX_REBUILDS, type ImportSummary, type IndexRebuild, type MigrationReport, type OnError } from '../../services/import/tickets.ts';
+import { parseDateOrder, Zone } from '../../services/import/dates.ts';
+import { loadPreset, presetValueMaps, readPresetFile, type Preset } from '../../services/import/presets.ts';
+import { parseValueMaps } from '../../services/import/values.ts';
 import { note, print, withDatabase, type CommandContext } from '../context.ts';
 
 export interface ImportTicketsOptions {
@@ -16,6 +19,13 @@ export interface ImportTicketsOptions {
   delimiter?: string;
   encoding?: string;
   map?: string[];
+  from?: string;
+  presetFile?: string;
+  value?: string[];
+  dateOrder?: string;
+  tz?: string;
+  epoch?: boolean;
+  strictTimes?: boolean;
   source?: string;
   status?: string;
   createMissing?: boolean;
@@ -44,6 +54,12 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
   const rebuildIndexes = (options.rebuildIndexes ?? 'auto') as IndexRebuild;
   if (!INDEX_REBUILDS.includes(rebuildIndexes)) throw new UsageError(`--rebuild-indexes must be one of ${INDEX_REBUILDS.join(', ')} (got "${options.rebuildIndexes}")`);
   const mapping = parseMapping(options.map);
+  if (options.from !== undefined && options.presetFile !== undefined) throw new UsageError('--from and --preset-file both name a preset: give one');
+  const preset: Preset | undefined = options.presetFile !== undefined ? readPresetFile(options.presetFile) : options.from !== undefined ? loadPreset(options.from) : undefined;
+  // The preset's values first, the flags over them.
+  const values = parseValueMaps(options.value, presetValueMaps(preset));
+  const dateOrder = parseDateOrder(options.dateOrder) ?? preset?.dateOrder;
+  if (options.tz !== undefined) new Zone(options.tz); // an unknown zone is a usage error before the database is opened
   const delimiter = options.delimiter !== undefined ? parseDelimiter(options.delimiter) : undefined;
   const input = openInput(file, ctx.io.stdin);
 
@@ -62,12 +78,33 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
     phase: (step: string) => bar.update(last.bytes, `${count(last.rows)} rows read; ${step} …`, true),
     clear: () => bar.clear(),
   };
+  let warned = 0;
   let summary: ImportSummary;
   try {
-    summary = await withDatabase(ctx, (db) =>
-      importTickets(
+    summary = await withDatabase(ctx, async (db) => {
+      // The database's calendar zone: the days of daily_stats, and the zone of times written without one.
+      const calendarZone = statsTimeZone(db, configZone(ctx, undefined));
+      return importTickets(
         db,
-        { input, format, delimiter, encoding, mapping, defaultSource: source, defaultStatus: status, statsTimeZone: statsTimeZone(db, configZone(ctx, undefined)), history: options.history === true, createMissing: options.createMissing === true, onError, dryRun: options.dryRun === true, rebuildIndexes },
+        {
+          input,
+          format,
+          delimiter,
+          encoding,
+          mapping,
+          preset,
+          values,
+          dates: { timeZone: options.tz ?? calendarZone, dateOrder, epoch: options.epoch === true },
+          strictTimes: options.strictTimes === true,
+          defaultSource: source,
+          defaultStatus: status,
+          history: options.history === true,
+          statsTimeZone: calendarZone,
+          createMissing: options.createMissing === true,
+          onError,
+          dryRun: options.dryRun === true,
+          rebuildIndexes,
+        },
         {
           onReject(error) {
             reported++;
@@ -78,6 +115,13 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
               note(ctx, `${ctx.err.warn('rejected')} ${describeError(input.name, error)}`);
             }
           },
+          onWarning(warning) {
+            warned++;
+            if (warned <= SHOWN_ERRORS) {
+              progress.clear();
+              note(ctx, `${ctx.err.warn('warning')} ${describeError(input.name, warning)}`);
+            }
+          },
           onNotice(text) {
             progress.clear();
             note(ctx, `${ctx.err.warn('note')} ${text}`);
@@ -85,12 +129,13 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
           onProgress: progress.update,
           onPhase: progress.phase,
         },
-      ),
-    );
+      );
+    });
   } finally {
     progress.clear();
     await closeErrorsFile(errorsFile);
   }
+  if (warned > SHOWN_ERRORS) note(ctx, `… and ${plural(warned - SHOWN_ERRORS, 'more row')} with times out of order`);
   if (reported > shown) note(ctx, `… and ${plural(reported - shown, 'more rejected value')}${options.errors ? ` (all of them are in ${options.errors})` : ': use --errors FILE to get them all'}`);
 
   if (options.json) print(ctx, renderJson(summary));
@@ -105,9 +150,9 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
 function parseInputFormat(value: string | undefined): InputFormat | undefined {
   if (value === undefined) return undefined;
   const v = value.toLowerCase();
-  if (v === 'csv' || v === 'jsonl') return v;
+  if (v === 'csv' || v === 'jsonl' || v === 'json') return v;
   if (v === 'ndjson') return 'jsonl';
-  throw new UsageError(`--input-format must be csv or jsonl (got "${value}")`);
+  throw new UsageError(`--input-format must be csv, jsonl (one object per line) or json (an array of objects) (got "${value}")`);
 }
 
 export function describeError(file: string, error: RowError): string {
@@ -123,8 +168,8 @@ export function describeSummary(s: ImportSummary): string {
   const rate = `${plural(s.rows, 'row', 'rows', count)} in ${s.seconds.toFixed(1)} s, ${count(s.rowsPerSecond)} rows/s`;
   const lines: string[] = [];
   const aborted = s.onError === 'fail' && s.rejected > 0;
-  if (s.dryRun && !aborted) {
-    lines.push(`dry run: would create ${plural(s.created, 'ticket', 'tickets', count)}, skip ${count(s.skipped)} existing, reject ${count(s.rejected)} (${rate}); nothing written`);
+  if (s.dryRun) {
+    lines.push(`dry run: would create ${plural(s.created, 'ticket', 'tickets', count)}, skip ${count(s.skipped)} existing, reject ${count(s.rejected)} (${rate}); nothing written${aborted ? ' (and with rejected rows a real run writes nothing: fix them, or --on-error skip)' : ''}`);
   } else if (!s.written) {
     lines.push(`nothing written: ${count(s.rejected)} of ${plural(s.rows, 'row', 'rows', count)} rejected (${rate})${s.dryRun ? ' (dry run)' : ''}`);
   } else {
@@ -137,7 +182,34 @@ export function describeSummary(s: ImportSummary): string {
     if (s.categoriesCreated.length > 0) also.push(`categories ${s.categoriesCreated.join(', ')}`);
     lines.push(`  ${s.dryRun ? 'would also create' : 'also created'}: ${also.join('; ')}`);
   }
+  lines.push(...describeReport(s.report, s));
   return lines.join('\n') + '\n';
+}
+
+const day = (iso: string): string => iso.slice(0, 10);
+const rows = (n: number): string => `${count(n)} ${n === 1 ? 'row' : 'rows'}`;
+
+/** The migration report: what an admin checks before the first real run. */
+export function describeReport(r: MigrationReport, s: ImportSummary): string[] {
+  const out = [`migration report${r.preset ? ` (preset ${r.preset})` : ''}:`];
+  const row = (label: string, text: string): void => void out.push(`  ${label.padEnd(22)}${text}`);
+  row('rows', `${count(s.rows)}: ${count(r.validRows)} valid, ${count(s.rejected)} rejected`);
+  row('tickets', r.newTickets === null ? 'not planned (rows were rejected; a dry run plans them)' : `${count(r.newTickets)} new, ${count(r.existingTickets ?? 0)} existing`);
+  const verb = s.written ? 'created' : 'to create';
+  row(`users ${verb}`, count(s.usersCreated));
+  row(`departments ${verb}`, s.departmentsCreated.length > 0 ? s.departmentsCreated.join(', ') : 'none');
+  row(`categories ${verb}`, s.categoriesCreated.length > 0 ? s.categoriesCreated.join(', ') : 'none');
+  row('operators', r.operatorsNotFound.length === 0 ? 'all assignees found (or none in the file)' : `not found, tickets imported unassigned (operators are never created by an import): ${r.operatorsNotFound.map((o) => `${o.name} (${count(o.rows)})`).join(', ')}`);
+  if (r.unmappedValues.length === 0) row('unmapped values', 'none');
+  else {
+    row('unmapped values', `${r.unmappedValues.length} (each is a rejected row; add the flags):`);
+    for (const u of r.unmappedValues) out.push(`    ${u.column} "${u.value}": ${rows(u.rows)}  ${u.flag}`);
+  }
+  row('times out of order', r.timesOutOfOrder === 0 ? 'none' : `${rows(r.timesOutOfOrder)} (imported with a warning; their durations stay out of the statistics)`);
+  if (r.creationTimeInferred > 0) row('no creation time', `${rows(r.creationTimeInferred)} (dated by their earliest time; durations stay out of the statistics)`);
+  const order = r.times.dateOrder ? `, slash dates ${r.times.dateOrder === 'dmy' ? 'D/M/YYYY' : 'M/D/YYYY'}${r.times.dateOrderDecidedBy ? ` (decided by "${r.times.dateOrderDecidedBy.value}", line ${r.times.dateOrderDecidedBy.line})` : ''}` : '';
+  row('history', r.history.from && r.history.to ? `${day(r.history.from)} to ${day(r.history.to)} (UTC; times without a zone read in ${r.times.timeZone}${order})` : 'no creation times');
+  return out;
 }
 
 async function openErrorsFile(path: string): Promise<WriteStream> {

@@ -6,7 +6,8 @@ import { InputError, UsageError } from '../../errors.ts';
 // number is exact even with quoted newlines, and each field is decoded on its own: invalid
 // UTF-8 is reported for the field it is in instead of failing the file.
 
-export type InputFormat = 'csv' | 'jsonl';
+/** json: one JSON array of ticket objects (over one line or many). */
+export type InputFormat = 'csv' | 'jsonl' | 'json';
 export type InputEncoding = 'utf-8' | 'cp1251';
 
 export const ENCODINGS: Record<string, InputEncoding> = {
@@ -103,10 +104,11 @@ export function detectFormat(path: string, head: Buffer, bomLength: number): Inp
   const lower = path.toLowerCase();
   if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl';
   if (lower.endsWith('.csv') || lower.endsWith('.tsv') || lower.endsWith('.txt')) return 'csv';
+  // By the first character (also for .json: an array, or JSON Lines saved as .json).
   for (let i = bomLength; i < head.length; i++) {
     const c = head[i]!;
     if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) continue;
-    return c === 0x7b /* { */ ? 'jsonl' : 'csv';
+    return c === 0x7b /* { */ ? 'jsonl' : c === 0x5b /* [ */ ? 'json' : 'csv';
   }
   return 'csv';
 }
@@ -317,6 +319,93 @@ export async function* jsonlLines(chunks: AsyncIterable<Buffer>): AsyncGenerator
     const { lines } = split(Buffer.from(pending), true);
     if (lines.length > 0) yield lines;
   }
+}
+
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === LF || c === CR;
+
+/**
+ * A JSON array, streamed: its elements one by one as raw bytes with the line each starts on, so
+ * an array over one line or many reads like JSON Lines (memory stays flat, errors name the line
+ * of the element). Only the array's own structure is checked here; each element is parsed later.
+ */
+export async function* jsonArrayElements(chunks: AsyncIterable<Buffer>): AsyncGenerator<{ line: number; bytes: Buffer }[]> {
+  let line = 1;
+  type State = 'before' | 'between' | 'element' | 'after';
+  let state = 'before' as State;
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let parts: Buffer[] = [];
+  let partsLength = 0;
+  let elementLine = 0;
+  let sawComma = true;
+  for await (const chunk of chunks) {
+    const out: { line: number; bytes: Buffer }[] = [];
+    let start = state === 'element' ? 0 : -1;
+    const finish = (end: number): void => {
+      parts.push(chunk.subarray(start, end));
+      out.push({ line: elementLine, bytes: parts.length === 1 ? parts[0]! : Buffer.concat(parts) });
+      parts = [];
+      partsLength = 0;
+      start = -1;
+      state = 'between';
+      sawComma = false;
+    };
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i]!;
+      if (state === 'element') {
+        if (inString) {
+          if (escaped) escaped = false;
+          else if (c === 0x5c) escaped = true;
+          else if (c === QUOTE) inString = false;
+          else if (c === LF) line++;
+          continue;
+        }
+        if (c === QUOTE) inString = true;
+        else if (c === 0x7b || c === 0x5b) depth++;
+        else if (c === 0x7d || c === 0x5d) {
+          if (depth === 0) {
+            finish(i);
+            state = 'after';
+            continue;
+          }
+          depth--;
+        } else if (c === 0x2c && depth === 0) {
+          finish(i);
+          sawComma = true; // this comma separates the element from the next one
+        }
+        else if (c === LF) line++;
+        continue;
+      }
+      if (c === LF) line++;
+      if (isSpace(c)) continue;
+      if (state === 'before') {
+        if (c !== 0x5b) throw new InputError(`line ${line}: expected a JSON array`);
+        state = 'between';
+      } else if (state === 'after') {
+        throw new InputError(`line ${line}: text after the end of the JSON array`);
+      } else if (c === 0x5d) {
+        state = 'after';
+      } else if (c === 0x2c) {
+        if (sawComma) throw new InputError(`line ${line}: a comma without an element before it in the JSON array`);
+        sawComma = true;
+      } else {
+        if (!sawComma) throw new InputError(`line ${line}: expected a comma between the elements of the JSON array`);
+        state = 'element';
+        elementLine = line;
+        start = i;
+        depth = 0;
+        i--; // read this character again as part of the element
+      }
+    }
+    if ((state as State) === 'element' && start >= 0) {
+      parts.push(chunk.subarray(start));
+      partsLength += chunk.length - start;
+      if (partsLength > MAX_RECORD_BYTES) throw new InputError(`line ${elementLine}: an element longer than ${MAX_RECORD_BYTES / 1024 / 1024} MB`);
+    }
+    if (out.length > 0) yield out;
+  }
+  if ((state as State) === 'element' || (state as State) === 'between') throw new InputError(`line ${line}: the JSON array is not closed (a missing "]"?)`);
 }
 
 function isBlank(bytes: Buffer): boolean {

@@ -6,6 +6,8 @@ import { uuidv7 } from '../../db/ids.ts';
 import { detectLanguage } from '../../ml/language.ts';
 import { contentHash, deriveSubject, SUBJECT_MAX } from '../tickets/text.ts';
 import { IMPORT_FIELDS, type ImportField } from './fields.ts';
+import { AMBIGUOUS, type DateReader } from './dates.ts';
+import { foreignKey, valueFlagHint, type UnmappedValues, type ValueField, type ValueMaps } from './values.ts';
 
 /** One rejected value: what the report and `--errors` hold. */
 export interface RowError {
@@ -46,6 +48,10 @@ export interface Lookups {
   departments: Map<string, NamedRow>;
   newCategories: Map<string, CategoryRow>;
   newDepartments: Map<string, NamedRow>;
+  /** Operators by e-mail and by name (lower case). */
+  operators: Map<string, NamedRow>;
+  /** Assignees the file names that are not operators here (with --create-missing): name -> rows. */
+  unknownOperators: Map<string, { name: string; rows: number }>;
 }
 
 /** The department a created category gets when no row names one with it. */
@@ -58,6 +64,15 @@ export interface RowOptions {
   createMissing: boolean;
   /** Column name per field, for error reports. */
   columnName: (field: ImportField) => string;
+  dates: DateReader;
+  /** Foreign values of source, language, priority, issue type and status -> ours. */
+  values: ValueMaps;
+  /** Where values without a mapping are tallied for the report. */
+  unmapped: UnmappedValues;
+  /** Reject rows whose times are out of order (otherwise: a warning, and durations left out of the statistics). */
+  strictTimes: boolean;
+  /** Values that mean empty in this export (a preset's), lower case. */
+  emptyValues?: Set<string> | undefined;
 }
 
 /** Staging table columns, in COPY order. */
@@ -86,6 +101,8 @@ export const STAGING_COLUMNS = [
   'closed_at',
   'content_hash',
   'messages',
+  'operator_id',
+  'durations_unknown',
 ] as const;
 
 export const STAGING_DDL = `
@@ -112,9 +129,25 @@ export const STAGING_DDL = `
   resolved_at timestamptz,
   closed_at timestamptz,
   content_hash text not null,
-  messages jsonb`;
+  messages jsonb,
+  operator_id uuid,
+  durations_unknown boolean not null`;
 
-export type StageResult = { ok: true; copyLine: string; hasMessages: boolean } | { ok: false; errors: RowError[] };
+export type StageResult =
+  | {
+      ok: true;
+      copyLine: string;
+      hasMessages: boolean;
+      /** The ticket's creation time (epoch ms), when the row has one or it was inferred. */
+      createdAt: number | undefined;
+      /** The row's times are out of order: a warning (the row is imported, its durations left out of the statistics). */
+      warning?: RowError;
+      /** No creation time in the row: dated by its earliest time. */
+      creationInferred: boolean;
+    }
+  | { ok: false; errors: RowError[] }
+  /** A date whose day and month cannot be told apart yet: stage the row again once the file decides. */
+  | { ok: 'later'; ambiguous: RowError };
 
 const key = (name: string): string => name.trim().toLowerCase();
 
@@ -149,7 +182,7 @@ export function stageRow(row: RawRow, lookups: Lookups, options: RowOptions): St
       return undefined;
     }
     const t = v.trim();
-    return t === '' ? undefined : t;
+    return t === '' || options.emptyValues?.has(t.toLowerCase()) ? undefined : t;
   };
   const text = (field: ImportField, max: number): string | undefined => {
     const v = get(field);
@@ -159,19 +192,41 @@ export function stageRow(row: RawRow, lookups: Lookups, options: RowOptions): St
     }
     return v;
   };
-  const enumValue = <T extends string>(field: ImportField, allowed: readonly T[]): T | undefined => {
+  // Tallied only once the row is final (a row held back for its dates is staged twice).
+  const unmapped: [ValueField, string][] = [];
+  const enumValue = <T extends string>(field: ValueField, allowed: readonly T[]): T | undefined => {
     const v = get(field);
     if (v === undefined) return undefined;
-    const ok = oneOf(allowed, v);
-    if (!ok) fail(field, v, `${field.replace('_', ' ')} must be one of ${allowed.join(', ')}`);
-    return ok;
+    const k = foreignKey(v);
+    const mapped = options.values.get(field)?.get(k);
+    if (mapped !== undefined) return mapped as T;
+    if ((allowed as readonly string[]).includes(k)) return k as T;
+    unmapped.push([field, v]);
+    fail(field, v, `${field.replace('_', ' ')} "${v}" is not one of ${allowed.join(', ')}: map it with ${valueFlagHint(field, v)}`);
+    return undefined;
   };
-  const time = (field: ImportField): string | undefined => {
+  let ambiguous: RowError | undefined;
+  const raw = new Map<ImportField, string>();
+  const time = (field: ImportField): number | undefined => {
     const v = get(field);
     if (v === undefined) return undefined;
-    const iso = parseTimestamp(v);
-    if (!iso) fail(field, v, 'not a date and time (expected e.g. 2024-03-01T09:30:00Z, 2024-03-01 09:30 or 01.03.2024 09:30)');
-    return iso;
+    const parsed = options.dates.parse(v, line);
+    if (typeof parsed === 'number') {
+      raw.set(field, v);
+      return parsed;
+    }
+    if (parsed === AMBIGUOUS) ambiguous ??= { line, field: col(field), value: show(v), reason: AMBIGUOUS_REASON };
+    else fail(field, v, parsed.reason);
+    return undefined;
+  };
+  const messageTime = (value: string): number | string | undefined => {
+    const parsed = options.dates.parse(value, line);
+    if (typeof parsed === 'number') return parsed;
+    if (parsed === AMBIGUOUS) {
+      ambiguous ??= { line, field: col('messages'), value: show(value), reason: AMBIGUOUS_REASON };
+      return undefined;
+    }
+    return parsed.reason;
   };
 
   const body = get('body');
@@ -187,15 +242,39 @@ export function stageRow(row: RawRow, lookups: Lookups, options: RowOptions): St
   const priority = enumValue('priority', PRIORITIES);
   const issueType = enumValue('issue_type', ISSUE_TYPES);
   const status = enumValue('status', TICKET_STATUSES);
-  const createdAt = time('created_at');
+  let createdAt = time('created_at');
   const firstResponseAt = time('first_response_at');
   const resolvedAt = time('resolved_at');
   const closedAt = time('closed_at');
   const categoryName = text('category', 120);
   const departmentName = text('department', 120);
-  const messages = row.messages === undefined || row.messages === null ? undefined : stageMessages(row.messages, (value, reason) => errors.push({ line, field: `${col('messages')}${reason.path}`, value: show(value), reason: reason.text }));
+  const operatorName = text('operator', 320);
+  const messages = row.messages === undefined || row.messages === null ? undefined : stageMessages(row.messages, messageTime, (value, reason) => errors.push({ line, field: `${col('messages')}${reason.path}`, value: show(value), reason: reason.text }));
+  if (ambiguous) return { ok: 'later', ambiguous };
+
+  // Times in order: created <= first response <= resolved <= closed (those the row has).
+  let disorder: string | undefined;
+  let latest: { field: ImportField; at: number } | undefined;
+  for (const [field, at] of [['created_at', createdAt], ['first_response_at', firstResponseAt], ['resolved_at', resolvedAt], ['closed_at', closedAt]] as const) {
+    if (at === undefined) continue;
+    if (latest && at < latest.at) {
+      disorder = `${col(field)} ${raw.get(field)} is before ${col(latest.field)} ${raw.get(latest.field)}`;
+      if (options.strictTimes) fail(field, raw.get(field), `times out of order: ${disorder} (rejected by --strict-times)`);
+      break;
+    }
+    latest = { field, at };
+  }
 
   // Reference data last, so that a rejected row plans nothing for --create-missing.
+  let operator: NamedRow | undefined;
+  let unknownOperator = false;
+  if (operatorName !== undefined) {
+    operator = lookups.operators.get(key(operatorName));
+    if (!operator) {
+      if (options.createMissing) unknownOperator = true;
+      else fail('operator', operatorName, 'unknown operator (add it with operators add, or use --create-missing to import the ticket unassigned)');
+    }
+  }
   let department: NamedRow | undefined;
   let newDepartment: NamedRow | undefined;
   if (departmentName !== undefined) {
@@ -214,7 +293,18 @@ export function stageRow(row: RawRow, lookups: Lookups, options: RowOptions): St
       else fail('category', categoryName, 'unknown category (add it first, or use --create-missing)');
     }
   }
+  for (const [field, value] of unmapped) options.unmapped.add(field, col(field), value);
   if (errors.length > 0 || body === undefined) return { ok: false, errors };
+
+  if (unknownOperator) {
+    const k = key(operatorName!);
+    const entry = lookups.unknownOperators.get(k);
+    if (entry) entry.rows++;
+    else lookups.unknownOperators.set(k, { name: operatorName!, rows: 1 });
+  }
+  // No creation time: the ticket was created no later than its earliest time; its durations are unknown.
+  const creationInferred = createdAt === undefined && (firstResponseAt ?? resolvedAt ?? closedAt) !== undefined;
+  if (creationInferred) createdAt = Math.min(...[firstResponseAt, resolvedAt, closedAt].filter((t) => t !== undefined));
 
   if (newDepartment) lookups.newDepartments.set(key(newDepartment.name), newDepartment);
   if (newCategory) {
@@ -222,7 +312,8 @@ export function stageRow(row: RawRow, lookups: Lookups, options: RowOptions): St
     lookups.newCategories.set(key(newCategory.name), newCategory);
   }
   const subject = givenSubject ?? deriveSubject(body);
-  const subjectDerived = givenSubject === undefined;
+  // A preset may read the body from the subject column (exports without a description).
+  const subjectDerived = givenSubject === undefined || givenSubject === body;
   const lang = language ?? detectLanguage(subjectDerived ? body : `${subject}\n${body}`).language;
   const departmentId = department?.id ?? category?.departmentId ?? null;
   const fields: (string | null | undefined)[] = [
@@ -244,17 +335,22 @@ export function stageRow(row: RawRow, lookups: Lookups, options: RowOptions): St
     department?.name,
     priority,
     issueType,
-    status ?? options.defaultStatus ?? (closedAt ? 'closed' : 'new'),
-    createdAt,
-    firstResponseAt,
-    resolvedAt,
-    closedAt,
+    // A row with a resolution or closing time is history: closed, not new (the pipeline would decide it again).
+    status ?? options.defaultStatus ?? (closedAt !== undefined || resolvedAt !== undefined ? 'closed' : 'new'),
+    iso(createdAt),
+    iso(firstResponseAt),
+    iso(resolvedAt),
+    iso(closedAt),
     contentHash(subject, body),
     messages,
+    operator?.id,
+    disorder !== undefined || creationInferred ? 't' : 'f',
   ];
   let copyLine = copyField(fields[0]);
   for (let i = 1; i < fields.length; i++) copyLine += '\t' + copyField(fields[i]);
-  return { ok: true, copyLine: copyLine + '\n', hasMessages: messages !== undefined };
+  const result: StageResult = { ok: true, copyLine: copyLine + '\n', hasMessages: messages !== undefined, createdAt, creationInferred };
+  if (disorder !== undefined) result.warning = { line, field: null, value: null, reason: `times out of order: ${disorder}; imported, its durations left out of the statistics (--strict-times rejects such rows)` };
+  return result;
 }
 
 function fallbackDepartment(lookups: Lookups): NamedRow {
@@ -268,7 +364,7 @@ function fallbackDepartment(lookups: Lookups): NamedRow {
 }
 
 /** JSONL `messages`: an array of { body, author_kind?, author?, created_at? }; returns JSON for jsonb. */
-function stageMessages(value: unknown, fail: (value: string | null, reason: { path: string; text: string }) => void): string | undefined {
+function stageMessages(value: unknown, time: (value: string) => number | string | undefined, fail: (value: string | null, reason: { path: string; text: string }) => void): string | undefined {
   if (!Array.isArray(value)) {
     fail(JSON.stringify(value), { path: '', text: 'messages must be an array of objects' });
     return undefined;
@@ -316,15 +412,20 @@ function stageMessages(value: unknown, fail: (value: string | null, reason: { pa
       ok = false;
     }
     const at = str('created_at', 'createdAt');
-    const createdAt = at === undefined ? null : parseTimestamp(at);
-    if (at !== undefined && !createdAt) {
-      fail(at, { path: `${path}.created_at`, text: 'not a date and time' });
+    const parsed = at === undefined ? undefined : time(at.trim());
+    const createdAt = typeof parsed === 'number' ? iso(parsed) : null;
+    if (typeof parsed === 'string') {
+      fail(at!, { path: `${path}.created_at`, text: parsed });
       ok = false;
     }
     if (ok && body !== undefined && authorKind) out.push({ author_kind: authorKind, author: author ?? null, body, created_at: createdAt ?? null });
   });
   return ok && out.length > 0 ? JSON.stringify(out) : undefined;
 }
+
+export const AMBIGUOUS_REASON = 'day and month cannot be told apart, and no date in the file has a day above 12 to decide: give --date-order dmy (D/M/YYYY) or mdy (M/D/YYYY)';
+
+const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 const DOTTED = /^(\d{2})\.(\d{2})\.(\d{4})(?: (\d{2}):(\d{2})(?::(\d{2}))?)?$/;

@@ -8,6 +8,7 @@ import {
   detectDelimiter,
   detectFormat,
   hasBom,
+  jsonArrayElements,
   jsonlLines,
   peek,
   skipBytes,
@@ -16,7 +17,11 @@ import {
   type InputSource,
 } from './input.ts';
 import { addContributionsSql } from '../stats/contributions.ts';
-import { FIELD_INDEX, INVALID_UTF8, STAGING_COLUMNS, STAGING_DDL, stageRow, type CategoryRow, type Lookups, type NamedRow, type RawRow, type RowError } from './rows.ts';
+import { FIELD_INDEX, INVALID_UTF8, STAGING_COLUMNS, STAGING_DDL, stageRow, type CategoryRow, type Lookups, type NamedRow, type RawRow, type RowError, type RowOptions } from './rows.ts';
+import { InputError } from '../../errors.ts';
+import { DateReader, type DateOrder, type DateSettings } from './dates.ts';
+import type { Preset } from './presets.ts';
+import { UnmappedValues, type ValueField, type ValueMaps } from './values.ts';
 import { failpoint } from '../../db/failpoint.ts';
 
 export type OnError = 'fail' | 'skip';
@@ -31,6 +36,14 @@ export interface ImportOptions {
   delimiter?: number | undefined;
   encoding: InputEncoding;
   mapping: Map<ImportField, string>;
+  /** A helpdesk's export format (`--from`, `--preset-file`): its columns, under `mapping`. Its values are in `values` already. */
+  preset?: Preset | undefined;
+  /** Foreign values -> ours (a preset's, then `--value` flags). */
+  values?: ValueMaps | undefined;
+  /** How times are read: the zone for times without one (default: statsTimeZone), day/month order, Unix seconds. */
+  dates?: DateSettings | undefined;
+  /** Reject rows whose times are out of order, instead of importing them with a warning. */
+  strictTimes?: boolean | undefined;
   defaultSource: TicketSource;
   defaultStatus?: TicketStatus | undefined;
   /** Days of daily_stats are days in this time zone (the database's statistics time zone). */
@@ -51,6 +64,8 @@ export interface ImportOptions {
 export interface ImportHooks {
   /** Called for every rejected value, in file order, as soon as it is found. */
   onReject?(error: RowError): void;
+  /** Called for every row imported with a warning (times out of order), in file order. */
+  onWarning?(warning: RowError): void;
   /** Called with a remark for the person running the import (stderr). */
   onNotice?(text: string): void;
   /** Called after each block of input with the bytes and rows read so far. */
@@ -81,6 +96,28 @@ export interface ImportSummary {
   rowsPerSecond: number;
   /** Where the time went: reading, validating and COPYing; then the set-based statements. */
   phases: { stagingSeconds: number; writingSeconds: number };
+  /** What a migration needs to know before (dry run) and after the import. */
+  report: MigrationReport;
+}
+
+export interface MigrationReport {
+  preset: string | null;
+  /** Rows valid (staged), and of them new and existing tickets (null when nothing was planned: rows rejected without --on-error skip). */
+  validRows: number;
+  newTickets: number | null;
+  existingTickets: number | null;
+  /** Assignees of the file that are not operators here: imported unassigned (with --create-missing), with their row counts. */
+  operatorsNotFound: { name: string; rows: number }[];
+  /** Each foreign value without a mapping, once, with its row count and the flag that maps it. */
+  unmappedValues: { field: ValueField; column: string; value: string; rows: number; flag: string }[];
+  /** Rows imported with times out of order (their durations are left out of the statistics). */
+  timesOutOfOrder: number;
+  /** Rows without a creation time: dated by their earliest time, durations left out of the statistics. */
+  creationTimeInferred: number;
+  /** The creation times of the valid rows, first and last (ISO 8601, UTC). */
+  history: { from: string | null; to: string | null };
+  /** How the file's times were read. */
+  times: { timeZone: string; dateOrder: DateOrder | null; dateOrderDecidedBy: { line: number; value: string } | null; epoch: boolean };
 }
 
 const STAGING = 'import_staging';
@@ -110,30 +147,82 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
 
   return withBulkSession(db, async (session) => {
     const lookups = await loadLookups(session);
-    const rows = format === 'csv' ? await csvRows(counted, options, head, bom) : jsonRows(counted, options);
+    const rows = format === 'csv' ? await csvRows(counted, options, head, bom) : jsonRows(counted, options, format);
     const { columnName } = rows;
+    const dateSettings: DateSettings = options.dates ?? { timeZone: options.statsTimeZone };
+    const dates = new DateReader(dateSettings);
+    const unmapped = new UnmappedValues();
+    const rowOptions: RowOptions = {
+      defaultSource: options.defaultSource,
+      defaultStatus: options.defaultStatus,
+      createMissing: options.createMissing,
+      columnName,
+      dates,
+      values: options.values ?? new Map(),
+      unmapped,
+      strictTimes: options.strictTimes === true,
+      emptyValues: options.preset?.emptyValues ? new Set(options.preset.emptyValues.map((v) => v.trim().toLowerCase())) : undefined,
+    };
 
     let read = 0;
     let rejected = 0;
     let staged = 0;
     let withMessages = 0;
+    let outOfOrder = 0;
+    let inferred = 0;
+    let firstCreated = Infinity;
+    let lastCreated = -Infinity;
     const failFast = options.onError === 'fail';
+    // A dry run stages every valid row even after a rejected one, so that its report says how
+    // many tickets are new and how many exist; a real run that will write nothing stops staging.
+    const keepStaging = !failFast || options.dryRun;
+    /** Rows held back until the file decides the order of day and month (see DateReader). */
+    let held: RawRow[] = [];
+    let firstAmbiguous: RowError | undefined;
+    /** The COPY lines of one row, or '' (rejected, held back). */
+    const stage = (raw: RawRow): string => {
+      const result = stageRow(raw, lookups, rowOptions);
+      if (result.ok === 'later') {
+        firstAmbiguous ??= result.ambiguous;
+        held.push(raw);
+        if (held.length > MAX_HELD_ROWS) throw ambiguityError(firstAmbiguous, `the first ${MAX_HELD_ROWS.toLocaleString('en-US')} rows`);
+        return '';
+      }
+      if (!result.ok) {
+        rejected++;
+        for (const error of result.errors) hooks.onReject?.(error);
+        return '';
+      }
+      if (result.warning) {
+        outOfOrder++;
+        hooks.onWarning?.(result.warning);
+      }
+      if (result.creationInferred) inferred++;
+      if (result.createdAt !== undefined) {
+        if (result.createdAt < firstCreated) firstCreated = result.createdAt;
+        if (result.createdAt > lastCreated) lastCreated = result.createdAt;
+      }
+      // All or nothing: after the first rejected row, keep validating but stop staging.
+      if (!keepStaging && rejected > 0) return '';
+      staged++;
+      if (result.hasMessages) withMessages++;
+      return result.copyLine;
+    };
+    const ambiguityError = (first: RowError, where: string): InputError =>
+      new InputError(`${options.input.name}:${first.line} ${first.field} ${JSON.stringify(first.value)}: ${first.reason} (in ${where}); nothing was written`);
     async function* copyData(): AsyncGenerator<string> {
       let buffer = '';
       for await (const batch of rows.batches) {
         for (const raw of batch) {
           read++;
-          const result = stageRow(raw, lookups, { defaultSource: options.defaultSource, defaultStatus: options.defaultStatus, createMissing: options.createMissing, columnName });
-          if (!result.ok) {
-            rejected++;
-            for (const error of result.errors) hooks.onReject?.(error);
-            continue;
+          const decided = dates.order !== undefined;
+          buffer += stage(raw);
+          if (!decided && dates.order !== undefined && held.length > 0) {
+            // This row decided the order: the rows held back before it are read that way now.
+            const again = held;
+            held = [];
+            for (const row of again) buffer += stage(row);
           }
-          // All or nothing: after the first rejected row, keep validating but stop staging.
-          if (failFast && rejected > 0) continue;
-          staged++;
-          if (result.hasMessages) withMessages++;
-          buffer += result.copyLine;
           if (buffer.length >= COPY_CHUNK) {
             yield buffer;
             buffer = '';
@@ -141,6 +230,7 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
         }
         hooks.onProgress?.({ bytes, rows: read });
       }
+      if (held.length > 0) throw ambiguityError(firstAmbiguous!, 'the whole file');
       if (buffer) yield buffer;
     }
 
@@ -163,6 +253,18 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
       seconds: 0,
       rowsPerSecond: 0,
       phases: { stagingSeconds: 0, writingSeconds: 0 },
+      report: {
+        preset: options.preset?.name ?? null,
+        validRows: 0,
+        newTickets: null,
+        existingTickets: null,
+        operatorsNotFound: [],
+        unmappedValues: [],
+        timesOutOfOrder: 0,
+        creationTimeInferred: 0,
+        history: { from: null, to: null },
+        times: { timeZone: dateSettings.timeZone, dateOrder: null, dateOrderDecidedBy: null, epoch: dateSettings.epoch === true },
+      },
     };
     let stagedAt = started;
     const finish = (): ImportSummary => {
@@ -170,6 +272,15 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
       summary.rejected = rejected;
       summary.seconds = (performance.now() - started) / 1000;
       summary.rowsPerSecond = summary.seconds > 0 ? Math.round(read / summary.seconds) : read;
+      const report = summary.report;
+      report.validRows = read - rejected;
+      report.operatorsNotFound = [...lookups.unknownOperators.values()].sort((a, b) => b.rows - a.rows || a.name.localeCompare(b.name));
+      report.unmappedValues = unmapped.list();
+      report.timesOutOfOrder = outOfOrder;
+      report.creationTimeInferred = inferred;
+      if (firstCreated <= lastCreated) report.history = { from: new Date(firstCreated).toISOString(), to: new Date(lastCreated).toISOString() };
+      report.times.dateOrder = dates.order ?? null;
+      report.times.dateOrderDecidedBy = dates.decidedBy ?? null;
       if (stagedAt > started) summary.phases.writingSeconds = (performance.now() - stagedAt) / 1000;
       return summary;
     };
@@ -191,7 +302,7 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
       stagedAt = performance.now();
       summary.phases.stagingSeconds = (stagedAt - started) / 1000;
       await failpoint('import:staged');
-      if (failFast && rejected > 0) {
+      if (failFast && rejected > 0 && !options.dryRun) {
         await session.rollback();
         return finish();
       }
@@ -220,6 +331,8 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
       summary.samplesCreated = counts.samples;
       summary.messagesCreated = counts.messages;
       summary.skipped = staged - counts.tickets;
+      summary.report.newTickets = counts.tickets;
+      summary.report.existingTickets = summary.skipped;
       // Every created ticket counts in daily_stats now, on the day it was created: handled ones
       // (and --history) as history, new ones as the day's intake. Staging ids are the created tickets' ids.
       if (counts.tickets > 0) {
@@ -228,7 +341,7 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
           addContributionsSql(options.statsTimeZone, { ticketWhere: `tk.id in (select id from ${STAGING})`, predictionWhere: 'false' }),
         );
       }
-      if (options.dryRun) {
+      if (options.dryRun || (failFast && rejected > 0)) {
         await session.rollback();
       } else {
         hooks.onPhase?.('committing');
@@ -244,6 +357,9 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
     }
   });
 }
+
+/** Rows held back for an undecided day/month order before the file is refused (memory bound). */
+const MAX_HELD_ROWS = 100_000;
 
 /** Below this many new tickets an import never rebuilds indexes by itself: the rebuild costs more. */
 export const AUTO_REBUILD_MIN_ROWS = 20_000;
@@ -277,11 +393,18 @@ async function shouldRebuildIndexes(session: BulkSession, mode: IndexRebuild, st
 async function loadLookups(session: BulkSession): Promise<Lookups> {
   const categories = await session.query<CategoryRow>(`select id, name, default_department_id as "departmentId" from categories`);
   const departments = await session.query<NamedRow>(`select id, name from departments`);
+  const operators = await session.query<NamedRow & { email: string }>(`select id, name, email from operators`);
+  const byKey = new Map<string, NamedRow>();
+  // Names first, e-mail addresses over them: an address is unique, a name may not be.
+  for (const o of operators) byKey.set(o.name.trim().toLowerCase(), { id: o.id, name: o.name });
+  for (const o of operators) byKey.set(o.email.trim().toLowerCase(), { id: o.id, name: o.name });
   return {
     categories: new Map(categories.map((c) => [c.name.trim().toLowerCase(), c])),
     departments: new Map(departments.map((d) => [d.name.trim().toLowerCase(), d])),
     newCategories: new Map(),
     newDepartments: new Map(),
+    operators: byKey,
+    unknownOperators: new Map(),
   };
 }
 
@@ -299,7 +422,7 @@ async function csvRows(chunks: AsyncIterable<Buffer>, options: ImportOptions, he
   const file = options.input.name;
   if (!headerRecord) return { batches: (async function* () {})(), columnName: (f) => f };
   const header = headerRecord.fields.map((f) => decodeField(f, options.encoding) ?? f.toString('latin1'));
-  const columns = resolveCsvColumns(header, options.mapping, file);
+  const columns = resolveCsvColumns(header, options.mapping, file, options.preset?.columns, headerRecord.line);
   const wanted = [...columns.entries()].map(([field, index]) => ({ field, slot: FIELD_INDEX[field], index }));
   const width = header.length;
   const { encoding } = options;
@@ -329,15 +452,16 @@ async function csvRows(chunks: AsyncIterable<Buffer>, options: ImportOptions, he
   return { batches: batches(), columnName: (field) => header[columns.get(field) ?? -1] ?? field };
 }
 
-function jsonRows(chunks: AsyncIterable<Buffer>, options: ImportOptions): RowSource {
-  const candidates = resolveJsonKeys(options.mapping);
+function jsonRows(chunks: AsyncIterable<Buffer>, options: ImportOptions, format: 'json' | 'jsonl'): RowSource {
+  const candidates = resolveJsonKeys(options.mapping, options.preset?.columns);
+  const what = format === 'json' ? 'each element of the array' : 'each line';
   const keys = [...candidates.entries()].filter(([field]) => field !== 'messages').map(([field, names]) => ({ field, names, slot: FIELD_INDEX[field] }));
   const messagesKey = candidates.get('messages')![0]!;
   // Errors name the key the row used; the first candidate when it had none.
   const used = new Map<ImportField, string>();
   const { encoding } = options;
   async function* batches(): AsyncGenerator<RawRow[]> {
-    for await (const lines of jsonlLines(chunks)) {
+    for await (const lines of format === 'json' ? jsonArrayElements(chunks) : jsonlLines(chunks)) {
       yield lines.map(({ line, bytes }): RawRow => {
         const text = decodeField(bytes, encoding);
         if (text === undefined) return { line, values: [], rowError: { reason: INVALID_UTF8, value: null } };
@@ -348,7 +472,7 @@ function jsonRows(chunks: AsyncIterable<Buffer>, options: ImportOptions): RowSou
           return { line, values: [], rowError: { reason: `not valid JSON (${(error as Error).message.split('\n')[0]})`, value: text.length > 200 ? text.slice(0, 200) + '…' : text } };
         }
         if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-          return { line, values: [], rowError: { reason: 'each line must be a JSON object', value: text.length > 200 ? text.slice(0, 200) + '…' : text } };
+          return { line, values: [], rowError: { reason: `${what} must be a JSON object`, value: text.length > 200 ? text.slice(0, 200) + '…' : text } };
         }
         const object = parsed as Record<string, unknown>;
         const values: (string | undefined)[] = new Array(IMPORT_FIELDS.length);
@@ -450,11 +574,11 @@ async function createTickets(
       ${numbers}
     ), created as (
       insert into tickets (id, number, source, external_id, user_id, subject, body, language, category_id, priority, issue_type, status,
-                           department_id, content_hash, history, created_at, updated_at, first_response_at, resolved_at, closed_at)
+                           department_id, operator_id, content_hash, history, created_at, updated_at, first_response_at, resolved_at, closed_at, durations_unknown)
       select c.id, n.number, c.source::ticket_source, c.external_id, u.id, c.subject, c.body, c.language::language, c.category_id,
-             c.priority::priority, c.issue_type::issue_type, c.status::ticket_status, c.department_id, c.content_hash,
+             c.priority::priority, c.issue_type::issue_type, c.status::ticket_status, c.department_id, c.operator_id, c.content_hash,
              ${options.history ? 'true' : "c.status <> 'new'"},
-             coalesce(c.created_at, now()), now(), c.first_response_at, c.resolved_at, c.closed_at
+             coalesce(c.created_at, now()), now(), c.first_response_at, c.resolved_at, c.closed_at, c.durations_unknown
       from numbered n join ${STAGING} c on c.id = n.id left join users u on lower(u.email) = lower(c.email)
       ${uniqueIndexes ? 'on conflict (source, external_id) do nothing' : ''}
       returning id

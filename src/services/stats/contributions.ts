@@ -24,10 +24,14 @@ import { DAILY_COUNTERS, type DailyAccumulator, type DailyCounter, type DailyDel
  *                              and has a corrected_department
  *   triaged_by_person          1 when a person moved it out of triage: its latest prediction is
  *                              escalated and has a corrected_department (not a routing error)
- *   first_responses            1 when it has a first response
- *   first_response_seconds_sum seconds from creation to the first response
+ *   first_responses            1 when it has a first response whose duration is known: not
+ *                              before its creation, and its times trusted (durations_unknown
+ *                              is set by the importer for rows whose times were out of order
+ *                              or had no creation time; such tickets count everywhere else)
+ *   first_response_seconds_sum seconds from creation to the first response (those counted)
  *   resolved                   1 when its status is auto_resolved or closed
- *   resolution_seconds_sum     seconds from creation to resolution (resolved_at, else closed_at)
+ *   resolution_seconds_sum     seconds from creation to resolution (resolved_at, else closed_at);
+ *                              0 when durations_unknown
  *   closed                     1 when its status is closed
  *   sla_breaches_<priority>    1 when it was resolved after its sla_due_at (by its priority);
  *                              tickets still open past sla_due_at are added by the report at
@@ -75,6 +79,7 @@ export function contributionsCte(timeZone: string, ticketWhere = 'true', predict
       group by ticket_id
     ), tt as (
       select tk.id, ${groupBy} as grp, tk.history, tk.department_id, tk.created_at, tk.first_response_at, tk.sla_due_at, tk.priority::text as priority, tk.status::text as status,
+             tk.durations_unknown,
              tk.status in ('auto_resolved', 'closed') as done,
              greatest(coalesce(tk.resolved_at, tk.closed_at, tk.created_at), tk.created_at) as done_at,
              p.n, p.confirmed, p.corrected, p.moved, p.decision
@@ -94,10 +99,10 @@ export function contributionsCte(timeZone: string, ticketWhere = 'true', predict
              coalesce(corrected, 0) as predictions_corrected,
              (coalesce(moved, false) and decision in ('routed', 'queued'))::int as routing_errors,
              (coalesce(moved, false) and decision = 'escalated')::int as triaged_by_person,
-             (first_response_at is not null)::int as first_responses,
-             coalesce(greatest(0, round(extract(epoch from first_response_at - created_at))), 0)::float8 as first_response_seconds_sum,
+             coalesce(first_response_at >= created_at and not durations_unknown, false)::int as first_responses,
+             (case when first_response_at >= created_at and not durations_unknown then round(extract(epoch from first_response_at - created_at)) else 0 end)::float8 as first_response_seconds_sum,
              done::int as resolved,
-             (case when done then round(extract(epoch from done_at - created_at)) else 0 end)::float8 as resolution_seconds_sum,
+             (case when done and not durations_unknown then round(extract(epoch from done_at - created_at)) else 0 end)::float8 as resolution_seconds_sum,
              (status = 'closed')::int as closed,
              ${PRIORITY_COUNTERS.map((p) => `(done and priority = '${p}' and sla_due_at is not null and done_at > sla_due_at)::int as sla_breaches_${p}`).join(',\n             ')},
              0 as resolved_on_day
