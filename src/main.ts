@@ -3,7 +3,7 @@ import { CommanderError } from 'commander';
 import { buildProgram } from './cli/program.ts';
 import type { CommandContext, DatabaseOpener } from './commands/context.ts';
 import { EXIT, HelpdeskError } from './errors.ts';
-import { processIo, type Io } from './output/io.ts';
+import { OutputClosedError, processIo, type Io } from './output/io.ts';
 import { createStyle } from './output/style.ts';
 import { inquirerPrompter, nonInteractivePrompter, type Prompter } from './prompts/prompter.ts';
 
@@ -70,6 +70,8 @@ function report(error: unknown, io: Io, err: ReturnType<typeof createStyle>): nu
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
+  // The reader of stdout went away (`| head -1`): what it wanted it got; quiet, like cat.
+  if (error instanceof OutputClosedError) return EXIT.ok;
   if (error instanceof HelpdeskError) {
     io.stderr.write(`${err.error('error:')} ${error.message}\n`);
     for (const line of error.details) io.stderr.write(`  ${line}\n`);
