@@ -6,7 +6,7 @@ type MikroORM = SqlMikroORM;
 import { DatabaseUnavailableError, HelpdeskError, UsageError } from '../errors.ts';
 import { sharedOrmOptions } from './config.ts';
 import { acquireLock, type DirectoryLock } from './lock.ts';
-import type { DatabaseTarget } from './target.ts';
+import { scrubSecrets, type DatabaseTarget } from './target.ts';
 
 export interface Database {
   readonly target: DatabaseTarget;
@@ -169,15 +169,6 @@ export function connectionError(error: unknown, target: DatabaseTarget): Helpdes
       what = message.includes('timeout') ? 'connection timed out' : message;
     }
   }
-  const safe = target.kind === 'postgresql' ? scrubPassword(what, target.url) : what;
+  const safe = target.kind === 'postgresql' ? scrubSecrets(what, target.url) : what;
   return new DatabaseUnavailableError(`cannot open database ${where}: ${safe}`);
-}
-
-function scrubPassword(text: string, url: string): string {
-  try {
-    const password = decodeURIComponent(new URL(url).password);
-    return password ? text.replaceAll(password, '***') : text;
-  } catch {
-    return text;
-  }
 }
