@@ -46,7 +46,7 @@ async function openPglite(target: Extract<DatabaseTarget, { kind: 'pglite' }>, o
       throw new DatabaseUnavailableError(`no helpdesk database in ${dataDir}: create it with \`helpdesk db init --data-dir ${dataDir}\``);
     }
     if (existsSync(dataDir)) {
-      const foreign = readdirSync(dataDir).filter((entry) => entry !== 'helpdesk.lock' && entry !== 'pgdata');
+      const foreign = readdirSync(dataDir).filter((entry) => entry !== 'helpdesk.lock' && !entry.startsWith('helpdesk.lock.') && entry !== 'pgdata');
       const clusterEntries = existsSync(clusterDir) ? readdirSync(clusterDir) : [];
       if (foreign.length > 0 || clusterEntries.length > 0) {
         throw new UsageError(`${dataDir} is not empty and holds no helpdesk database: choose an empty or new directory for --data-dir`);
