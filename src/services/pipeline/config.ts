@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../errors.ts';
 import { PRIORITIES, type Priority } from '../../entities/enums.ts';
+import { parseTimeZone } from '../time-zone.ts';
 
 /**
  * How the pipeline decides. Defaults below; a JSON file (`--config FILE` or $HELPDESK_CONFIG)
@@ -39,13 +40,9 @@ function probability(value: unknown, where: string): number {
   return value;
 }
 
+/** A time zone name or UTC offset, checked and canonical (src/services/time-zone.ts). */
 export function validTimeZone(zone: string, where: string): string {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return zone;
-  } catch {
-    throw new InputError(`${where}: unknown time zone "${zone}"`);
-  }
+  return parseTimeZone(zone, where);
 }
 
 /** Merges a partial configuration (from a file or flags) over the defaults, validating every value. */
