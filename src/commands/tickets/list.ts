@@ -1,6 +1,7 @@
 import type { Column } from '../../output/render.ts';
 import { listTickets, type TicketFilters, type TicketRow } from '../../services/tickets/tickets.ts';
 import { parseFormat, printRows, withDatabase, type CommandContext } from '../context.ts';
+import { UsageError } from '../../errors.ts';
 
 export interface ListOptions extends Omit<TicketFilters, 'limit' | 'offset'> {
   limit?: string;
@@ -26,9 +27,14 @@ export function ticketColumns(table: boolean): Column<TicketRow>[] {
   ];
 }
 
-export function wholeNumber(value: string | undefined, flag: string): number | undefined {
+/** A whole-number flag from `min` to `max`; anything else is a usage error quoting what was typed. */
+export function wholeNumber(value: string | undefined, flag: string, min: number, max: number = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
-  return /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`${flag} must be a whole number ${max === Number.MAX_SAFE_INTEGER ? `, ${min} or more` : `from ${min} to ${max}`} (got "${value}")`.replace(' ,', ','));
+  }
+  return n;
 }
 
 export async function ticketsList(ctx: CommandContext, options: ListOptions): Promise<void> {
@@ -36,8 +42,8 @@ export async function ticketsList(ctx: CommandContext, options: ListOptions): Pr
   const rows = await withDatabase(ctx, (db) =>
     listTickets(db.em, {
       ...options,
-      limit: wholeNumber(options.limit, '--limit'),
-      offset: wholeNumber(options.offset, '--offset'),
+      limit: wholeNumber(options.limit, '--limit', 1, 10_000),
+      offset: wholeNumber(options.offset, '--offset', 0),
     }),
   );
   printRows(ctx, format, ticketColumns(format === 'table'), rows);

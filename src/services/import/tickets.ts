@@ -17,6 +17,8 @@ import {
 } from './input.ts';
 import { DEFAULT_PIPELINE_CONFIG } from '../pipeline/config.ts';
 import { addContributionsSql } from '../stats/contributions.ts';
+import { encodingWarning } from '../text/encoding.ts';
+import { previewValue } from '../text/preview.ts';
 import { FIELD_INDEX, INVALID_UTF8, STAGING_COLUMNS, STAGING_DDL, stageRow, type CategoryRow, type Lookups, type NamedRow, type RawRow, type RowError } from './rows.ts';
 import { failpoint } from '../../db/failpoint.ts';
 
@@ -94,6 +96,8 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
   const { head, chunks: replayed } = await peek(options.input.chunks);
   const bom = options.encoding === 'utf-8' && hasBom(head) ? 3 : 0;
   const format = options.format ?? detectFormat(options.input.name === 'stdin' ? '' : options.input.name, head, bom);
+  const encodingProblem = encodingWarning(head.subarray(bom), options.encoding);
+  if (encodingProblem) hooks.onNotice?.(`${options.input.name}: ${encodingProblem}`);
   let bytes = 0;
   const counted = (async function* () {
     for await (const chunk of skipBytes(replayed, bom)) {
@@ -360,7 +364,7 @@ function jsonRows(chunks: AsyncIterable<Buffer>, options: ImportOptions): RowSou
           if (v === undefined || v === null) continue;
           if (typeof v === 'string') values[slot] = v;
           else if (typeof v === 'number' || typeof v === 'boolean') values[slot] = String(v);
-          else (problems ??= []).push({ field, value: JSON.stringify(v).slice(0, 200), reason: 'expected a string' });
+          else (problems ??= []).push({ field, value: previewValue(v), reason: 'expected a string' });
         }
         const row: RawRow = { line, values, messages: object[messagesKey] };
         if (problems) row.problems = problems;

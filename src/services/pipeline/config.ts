@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../../errors.ts';
 import { PRIORITIES, type Priority } from '../../entities/enums.ts';
 import { parseTimeZone } from '../time-zone.ts';
+import { decodeTextFile } from '../text/encoding.ts';
 
 /**
  * How the pipeline decides. Defaults below; a JSON file (`--config FILE` or $HELPDESK_CONFIG)
@@ -79,8 +80,10 @@ export function mergeConfig(base: PipelineConfig, patch: unknown, where: string)
 export function loadConfigFile(path: string): unknown {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // Strict UTF-8, a byte order mark (Windows editors write one) dropped: the shared rule.
+    text = decodeTextFile(path, readFileSync(path));
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   try {

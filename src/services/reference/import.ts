@@ -1,6 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { EntityManager } from '@mikro-orm/sql';
 import { HelpdeskError, InputError } from '../../errors.ts';
+import { previewValue } from '../text/preview.ts';
 import type { SaveOutcome } from './common.ts';
 import type { Label } from './values.ts';
 
@@ -111,7 +112,7 @@ function readJson(file: string, text: string): SourceRecord[] {
 }
 
 function asObject(file: string, where: string, item: unknown): Record<string, unknown> {
-  if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new InputError(`${file}: ${where}: expected an object, got ${JSON.stringify(item)}`);
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new InputError(`${file}: ${where}: expected an object, got ${previewValue(item)}`);
   return item as Record<string, unknown>;
 }
 
