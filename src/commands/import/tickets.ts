@@ -8,6 +8,7 @@ import { ENCODINGS, openInput, parseDelimiter, type InputFormat } from '../../se
 import type { RowError } from '../../services/import/rows.ts';
 import { resolvePipelineConfig } from '../../services/pipeline/settings.ts';
 import { importTickets, INDEX_REBUILDS, type ImportSummary, type IndexRebuild, type OnError } from '../../services/import/tickets.ts';
+import { watchForReset } from '../../services/database-admin.ts';
 import { note, print, withDatabase, type CommandContext } from '../context.ts';
 
 export interface ImportTicketsOptions {
@@ -61,8 +62,10 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
   };
   let summary: ImportSummary;
   try {
-    summary = await withDatabase(ctx, (db) =>
-      importTickets(
+    summary = await withDatabase(ctx, async (db) => {
+      // A `db reset` by another process mid-import is named as such, not as a foreign-key error.
+      const reset = await watchForReset(db);
+      return importTickets(
         db,
         { input, format, delimiter, encoding, mapping, defaultSource: source, defaultStatus: status, statsTimeZone: resolvePipelineConfig({}, ctx.io.env).timeZone, createMissing: options.createMissing === true, onError, dryRun: options.dryRun === true, rebuildIndexes },
         {
@@ -82,8 +85,10 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
           onProgress: progress.update,
           onPhase: progress.phase,
         },
-      ),
-    );
+      ).catch(async (error: unknown) => {
+        throw await reset.explain(error);
+      });
+    });
   } finally {
     progress.clear();
     await closeErrorsFile(errorsFile);

@@ -36,6 +36,9 @@ export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
   timeZone: 'Asia/Almaty',
 };
 
+/** Ten years: longer than any real SLA, and far inside what a timestamp can hold. */
+export const MAX_SLA_HOURS = 87_600;
+
 function probability(value: unknown, where: string): number {
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new InputError(`${where}: expected a number from 0 to 1, got ${JSON.stringify(value)}`);
   return value;
@@ -67,7 +70,10 @@ export function mergeConfig(base: PipelineConfig, patch: unknown, where: string)
   if (p.slaHours !== undefined) {
     for (const [key, value] of Object.entries(p.slaHours as Record<string, unknown>)) {
       if (!(PRIORITIES as readonly string[]).includes(key)) throw new InputError(`${where}: unknown priority "${key}" in slaHours`);
-      if (typeof value !== 'number' || !(value > 0)) throw new InputError(`${where}: slaHours.${key} must be a positive number of hours`);
+      // Bounded: 1e308 hours passed "positive" and then broke every timestamp computed from it.
+      if (typeof value !== 'number' || !(value > 0) || value > MAX_SLA_HOURS) {
+        throw new InputError(`${where}: slaHours.${key} must be a positive number of hours, at most ${MAX_SLA_HOURS} (ten years) (got ${JSON.stringify(value)})`);
+      }
       slaHours[key as Priority] = value;
     }
   }
