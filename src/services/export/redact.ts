@@ -3,8 +3,8 @@
  * Kazakh and international formats ([phone]), Kazakh IIN/BIN numbers ([iin]: 12 digits), and
  * payment card numbers ([card]: 13 to 19 digits). Digit groups may be separated by spaces,
  * dashes, dots, slashes or brackets, in any of their Unicode forms, digits may be full-width or
- * Arabic-Indic, and a label may be glued to the number ("ИИН900101300123"). It errs on the side of privacy: any 12-digit
- * number is taken for an IIN/BIN, any 13-19 digit one for a card.
+ * Arabic-Indic, and a label may be glued to the number ("ИИН900101300123"). It errs on the side
+ * of privacy: any 12-digit number is taken for an IIN/BIN, any 13-19 digit one for a card.
  */
 const LOCAL_CHAR = /[\p{L}\p{N}._%+-]/u;
 /** The domain after an '@', matched where the '@' is (sticky). */
