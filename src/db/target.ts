@@ -35,7 +35,9 @@ const SECRET_PARAMETER = new RegExp(`((?:^|[?&;\\s])(?:${SECRET_PARAMETERS.join(
  */
 export function maskUrl(text: string): string {
   return text
-    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@?#]*:)[^\s/?#]*@/gi, '$1***@')
+    // (Only the placeholder of a hint, "postgres://user:password@host", is left as it is.)
+    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/([^\s:/@?#]*):)([^\s/?#]*)@/gi, (all, head: string, user: string, password: string) =>
+      user === 'user' && password === 'password' ? all : `${head}***@`)
     .replace(SECRET_PARAMETER, '$1***');
 }
 

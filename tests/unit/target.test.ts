@@ -16,6 +16,8 @@ describe('database target', () => {
     ['postgres://u@h/x?PassWord=S3cret&application_name=hd', 'postgres://u@h/x?PassWord=***&application_name=hd'],
     ['postgres://u:pw@h:99999/x?password=S3cret', 'postgres://u:***@h:99999/x?password=***'],
     ['host=h password=S3cret dbname=x', 'host=h password=*** dbname=x'],
+    ['postgres://admin:password@h/x', 'postgres://admin:***@h/x'],
+    ['expected postgres://user:password@host:port/database', 'expected postgres://user:password@host:port/database'],
     ["host=h password='a b' dbname=x", 'host=h password=*** dbname=x'],
     ['cannot open database postgres://u:pw@h/x?password=S3cret: refused', 'cannot open database postgres://u:***@h/x?password=***: refused'],
   ])('masks %s', (url, masked) => {
