@@ -28,8 +28,8 @@ beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'helpdesk-pipeline-reference-'));
   const cli = async (args: string[]) => {
     const result = await runCli(args, { database });
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
+    // `model train` notes thin languages on stderr; only the exit code matters for the set-up.
+    expect(result.code, result.stderr).toBe(0);
   };
   await cli(['db', 'seed']);
   await cli(['import', 'tickets', fixture('it-tickets/sample.csv'), '--map', 'body=Document,category=Topic_group', '--status', 'closed', '--create-missing']);
