@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { CommanderError } from 'commander';
 import { buildProgram } from './cli/program.ts';
 import type { CommandContext, DatabaseOpener } from './commands/context.ts';
+import { maskUrl } from './db/target.ts';
 import { EXIT, HelpdeskError } from './errors.ts';
-import { processIo, type Io } from './output/io.ts';
+import { OutputClosedError, processIo, type Io } from './output/io.ts';
 import { createStyle } from './output/style.ts';
 import { PROJECT_ROOT } from './paths.ts';
 import { inquirerPrompter, nonInteractivePrompter, type Prompter } from './prompts/prompter.ts';
@@ -81,18 +82,20 @@ function report(error: unknown, io: Io, err: ReturnType<typeof createStyle>): nu
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
+  // The reader of stdout went away (`| head -1`): what it wanted it got; quiet, like cat.
+  if (error instanceof OutputClosedError) return EXIT.ok;
   if (error instanceof HelpdeskError) {
-    io.stderr.write(`${err.error('error:')} ${error.message}\n`);
-    for (const line of error.details) io.stderr.write(`  ${line}\n`);
+    io.stderr.write(`${err.error('error:')} ${maskUrl(error.message)}\n`);
+    for (const line of error.details) io.stderr.write(`  ${maskUrl(line)}\n`);
     return error.exitCode;
   }
   if (error instanceof Error && error.name === 'ExitPromptError') {
     io.stderr.write('cancelled\n');
     return EXIT.interrupted;
   }
-  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  const message = maskUrl(error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error));
   io.stderr.write(`${err.error('error:')} unexpected failure: ${message}\n`);
-  if (io.env.HELPDESK_DEBUG && error instanceof Error && error.stack) io.stderr.write(error.stack + '\n');
+  if (io.env.HELPDESK_DEBUG && error instanceof Error && error.stack) io.stderr.write(maskUrl(error.stack) + '\n');
   else io.stderr.write('  (set HELPDESK_DEBUG=1 to see the stack trace)\n');
   return EXIT.failure;
 }

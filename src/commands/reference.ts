@@ -6,6 +6,7 @@ import { HelpdeskError, InputError, UsageError } from '../errors.ts';
 import { columnKey, pickColumns, pickFields, renderCsv, renderJson, renderRecord, renderTable, type Cell, type Column } from '../output/render.ts';
 import { confirmDestructive, type Choice } from '../prompts/prompter.ts';
 import type { RemoveResult, SaveOutcome } from '../services/reference/common.ts';
+import { decodeTextFile } from '../services/text/encoding.ts';
 import { importRecords, readRecords, type FileFormat, type ImportResult, type ImportSpec } from '../services/reference/import.ts';
 import type { Label } from '../services/reference/values.ts';
 import { isTerminal, note, parseFormat, print, show, tableOptions, withDatabase, type CommandContext } from './context.ts';
@@ -202,12 +203,14 @@ export interface ImportOptions {
 
 export async function runImport<Patch>(ctx: CommandContext, file: string, options: ImportOptions, spec: ImportSpec<Patch>): Promise<void> {
   if (options.format !== undefined && options.format !== 'csv' && options.format !== 'json') throw new UsageError(`--format must be csv or json (got "${options.format}")`);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(resolve(ctx.io.cwd, file), 'utf8');
+    bytes = readFileSync(resolve(ctx.io.cwd, file));
   } catch (error) {
     throw new InputError(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
+  // The same strict UTF-8 rule as `import tickets`: invalid bytes are an error, not U+FFFD.
+  const text = decodeTextFile(file, bytes);
   // Every record is read and checked before the database is even opened.
   const records = readRecords(file, text, options.format as FileFormat | undefined);
   const result: ImportResult = await withDatabase(ctx, (db) => importRecords(db.em, spec, file, records));

@@ -8,7 +8,7 @@ import { sharedOrmOptions } from './config.ts';
 import type { DirectoryLock } from './lock.ts';
 import { waitForLock } from './lock-wait.ts';
 import { readDatabaseSettings, type DatabaseSettings } from './settings.ts';
-import type { DatabaseTarget } from './target.ts';
+import { scrubSecrets, type DatabaseTarget } from './target.ts';
 
 export interface Database {
   readonly target: DatabaseTarget;
@@ -54,7 +54,7 @@ async function openPglite(target: Extract<DatabaseTarget, { kind: 'pglite' }>, o
       throw new DatabaseUnavailableError(`no helpdesk database in ${dataDir}: create it with \`helpdesk db init --data-dir ${dataDir}\``);
     }
     if (existsSync(dataDir)) {
-      const foreign = readdirSync(dataDir).filter((entry) => entry !== 'helpdesk.lock' && entry !== 'pgdata');
+      const foreign = readdirSync(dataDir).filter((entry) => entry !== 'helpdesk.lock' && !entry.startsWith('helpdesk.lock.') && entry !== 'pgdata');
       const clusterEntries = existsSync(clusterDir) ? readdirSync(clusterDir) : [];
       if (foreign.length > 0 || clusterEntries.length > 0) {
         throw new UsageError(`${dataDir} is not empty and holds no helpdesk database: choose an empty or new directory for --data-dir`);
@@ -183,15 +183,6 @@ export function connectionError(error: unknown, target: DatabaseTarget): Helpdes
       what = message.includes('timeout') ? 'connection timed out' : message;
     }
   }
-  const safe = target.kind === 'postgresql' ? scrubPassword(what, target.url) : what;
+  const safe = target.kind === 'postgresql' ? scrubSecrets(what, target.url) : what;
   return new DatabaseUnavailableError(`cannot open database ${where}: ${safe}`);
-}
-
-function scrubPassword(text: string, url: string): string {
-  try {
-    const password = decodeURIComponent(new URL(url).password);
-    return password ? text.replaceAll(password, '***') : text;
-  } catch {
-    return text;
-  }
 }

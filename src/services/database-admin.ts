@@ -1,6 +1,7 @@
 import type { Database } from '../db/database.ts';
 import { MIGRATIONS_TABLE } from '../db/config.ts';
 import { migratorFor } from '../db/migrator.ts';
+import { DatabaseUnavailableError, HelpdeskError } from '../errors.ts';
 
 export interface TableCount {
   table: string;
@@ -74,4 +75,36 @@ export async function resetDatabase(db: Database): Promise<string[]> {
   // The migrations table stays (the migrator has checked it exists); only its rows go.
   await db.em.getConnection().execute(`delete from "${MIGRATIONS_TABLE}"`);
   return applyMigrations(db);
+}
+
+/**
+ * Notices a `db reset` by another process while long work runs (an import): the reset deletes
+ * every migration row and applies the migrations again, so their ids (a sequence) all move past
+ * the ones seen at the start. `explain` turns the error the work then fails with (a foreign key,
+ * a missing table) into one line saying what happened (exit 3).
+ */
+export async function watchForReset(db: Database): Promise<{ explain(error: unknown): Promise<unknown> }> {
+  const idsOf = async (): Promise<{ low: number; high: number; rows: number }> => {
+    const rows = await db.em
+      .getConnection()
+      .execute<{ low: number | string | null; high: number | string | null; rows: number | string }[]>(`select min(id) as low, max(id) as high, count(*) as rows from "${MIGRATIONS_TABLE}"`);
+    return { low: Number(rows[0]?.low ?? 0), high: Number(rows[0]?.high ?? 0), rows: Number(rows[0]?.rows ?? 0) };
+  };
+  const before = await idsOf();
+  return {
+    async explain(error) {
+      if (error instanceof HelpdeskError) return error;
+      let after: { low: number; high: number; rows: number };
+      try {
+        after = await idsOf();
+      } catch {
+        // The migrations table itself is gone or unreachable: the database changed under us.
+        return new DatabaseUnavailableError(`the database was reset or changed by another process during this command: nothing was written; run it again`);
+      }
+      if (before.rows > 0 && (after.rows === 0 || after.low > before.high)) {
+        return new DatabaseUnavailableError(`the database was reset (helpdesk db reset) by another process during this command: nothing was written; run it again`);
+      }
+      return error;
+    },
+  };
 }

@@ -88,7 +88,7 @@ describe('tickets list', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^error: unknown category "Coffee" \(known: Access, /);
     const limit = await runCli(['tickets', 'list', '--limit', 'ten'], { database });
-    expect(limit.stderr).toBe('error: --limit must be a whole number from 1 to 10000 (got NaN)\n');
+    expect(limit.stderr).toBe('error: --limit must be a whole number from 1 to 10000 (got "ten")\n');
   });
 });
 

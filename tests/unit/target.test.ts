@@ -1,11 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { defaultDataDir, maskUrl, resolveTarget } from '../../src/db/target.ts';
+import { defaultDataDir, maskUrl, resolveTarget, scrubSecrets } from '../../src/db/target.ts';
 
 describe('database target', () => {
   it('masks passwords, parseable or not', () => {
     expect(maskUrl('postgres://u:secret@h:5432/db')).toBe('postgres://u:***@h:5432/db');
     expect(maskUrl('postgres://u@h/db')).toBe('postgres://u@h/db');
     expect(maskUrl('postgres://u:p@ss@h:port/db')).toBe('postgres://u:***@h:port/db');
+  });
+
+  // Issue 13, item 3: every credential a connection string can carry, one masking function.
+  it.each([
+    ['postgres://u@host/x?password=S3cret', 'postgres://u@host/x?password=***'],
+    ['postgres://u:pw@host/x?password=S3cret', 'postgres://u:***@host/x?password=***'],
+    ['postgres://u@h/x?sslmode=verify-full&sslkey=/etc/k.pem&sslpassword=K3y&sslcert=/c.pem', 'postgres://u@h/x?sslmode=verify-full&sslkey=/etc/k.pem&sslpassword=***&sslcert=/c.pem'],
+    ['postgres://u@h/x?PassWord=S3cret&application_name=hd', 'postgres://u@h/x?PassWord=***&application_name=hd'],
+    ['postgres://u:pw@h:99999/x?password=S3cret', 'postgres://u:***@h:99999/x?password=***'],
+    ['host=h password=S3cret dbname=x', 'host=h password=*** dbname=x'],
+    ['postgres://admin:password@h/x', 'postgres://admin:***@h/x'],
+    ['expected postgres://user:password@host:port/database', 'expected postgres://user:password@host:port/database'],
+    ["host=h password='a b' dbname=x", 'host=h password=*** dbname=x'],
+    ['cannot open database postgres://u:pw@h/x?password=S3cret: refused', 'cannot open database postgres://u:***@h/x?password=***: refused'],
+  ])('masks %s', (url, masked) => {
+    expect(maskUrl(url)).toBe(masked);
+  });
+
+  it('scrubs every secret of the URL from a driver message', () => {
+    expect(scrubSecrets('auth failed for S3cret and K3y%21', 'postgres://u:K3y%21@h/x?password=S3cret')).toBe('auth failed for *** and ***');
   });
 
   it('prefers --database-url, then DATABASE_URL, then the data directory', () => {

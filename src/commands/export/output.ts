@@ -46,6 +46,8 @@ function streamSink(name: string, stream: OutputStream, file: { stream: WriteStr
     name,
     async write(text) {
       if (stream.write(text) === false && typeof emitter.once === 'function') {
+        // A guarded stdout (src/output/io.ts) also fires this when its reader is gone; the
+        // next write then throws OutputClosedError.
         await new Promise<void>((resolve) => emitter.once!('drain', resolve));
       }
     },

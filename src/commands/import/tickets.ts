@@ -12,6 +12,7 @@ import { importTickets, INDEX_REBUILDS, type ImportSummary, type IndexRebuild, t
 import { parseDateOrder, Zone } from '../../services/import/dates.ts';
 import { loadPreset, presetValueMaps, readPresetFile, type Preset } from '../../services/import/presets.ts';
 import { parseValueMaps } from '../../services/import/values.ts';
+import { watchForReset } from '../../services/database-admin.ts';
 import { note, print, withDatabase, type CommandContext } from '../context.ts';
 
 export interface ImportTicketsOptions {
@@ -84,6 +85,8 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
     summary = await withDatabase(ctx, async (db) => {
       // The database's calendar zone: the days of daily_stats, and the zone of times written without one.
       const calendarZone = statsTimeZone(db, configZone(ctx, undefined));
+      // A `db reset` by another process mid-import is named as such, not as a foreign-key error.
+      const reset = await watchForReset(db);
       return importTickets(
         db,
         {
@@ -129,7 +132,9 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
           onProgress: progress.update,
           onPhase: progress.phase,
         },
-      );
+      ).catch(async (error: unknown) => {
+        throw await reset.explain(error);
+      });
     });
   } finally {
     progress.clear();

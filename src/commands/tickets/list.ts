@@ -5,6 +5,7 @@ import { plural } from '../../output/plural.ts';
 import { parseHistory } from '../../services/stats/report.ts';
 import { note, parseFormat, printRows, withDatabase, type CommandContext } from '../context.ts';
 import { parseDayRange } from '../dates.ts';
+import { UsageError } from '../../errors.ts';
 
 export interface ListOptions extends Omit<TicketFilters, 'limit' | 'offset' | 'history' | 'timeZone'> {
   /** include or exclude (default) imported history, as `stats daily --history`. */
@@ -36,9 +37,14 @@ export function ticketColumns(table: boolean): Column<TicketRow>[] {
   ];
 }
 
-export function wholeNumber(value: string | undefined, flag: string): number | undefined {
+/** A whole-number flag from `min` to `max`; anything else is a usage error quoting what was typed. */
+export function wholeNumber(value: string | undefined, flag: string, min: number, max: number = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
-  return /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`${flag} must be a whole number ${max === Number.MAX_SAFE_INTEGER ? `, ${min} or more` : `from ${min} to ${max}`} (got "${value}")`.replace(' ,', ','));
+  }
+  return n;
 }
 
 export async function ticketsList(ctx: CommandContext, options: ListOptions): Promise<void> {
@@ -50,7 +56,7 @@ export async function ticketsList(ctx: CommandContext, options: ListOptions): Pr
     // a `stats daily` row's tickets are `tickets list --from D --to D`.
     const timeZone = statsTimeZone(db);
     const local = localTime(timeZone);
-    const filters = { ...options, ...days, timeZone, history, limit: wholeNumber(options.limit, '--limit'), offset: wholeNumber(options.offset, '--offset') };
+    const filters = { ...options, ...days, timeZone, history, limit: wholeNumber(options.limit, '--limit', 1, 10_000), offset: wholeNumber(options.offset, '--offset', 0) };
     const found = await listTickets(db.em, filters);
     const hidden = history ? 0 : await countHistoryTickets(db.em, filters);
     return { rows: found.map((t) => ({ ...t, createdAt: local(t.createdAt)! })), hidden };

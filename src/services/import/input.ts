@@ -1,5 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
 import { InputError, UsageError } from '../../errors.ts';
+import { decodeCp1251, decodeUtf8 } from '../text/encoding.ts';
 
 // Reading an export: bytes in, records out, streaming. The CSV scanner works on bytes (the
 // delimiter, quote and newline are ASCII in UTF-8 and in cp1251 alike), so a record's line
@@ -413,21 +414,7 @@ function isBlank(bytes: Buffer): boolean {
   return true;
 }
 
-const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
-const cp1251 = new TextDecoder('windows-1251');
-
-/** Decodes one field; undefined when the bytes are not valid UTF-8. */
+/** Decodes one field; undefined when the bytes are not valid UTF-8 (the rule is src/services/text/encoding.ts). */
 export function decodeField(bytes: Buffer, encoding: InputEncoding): string | undefined {
-  if (encoding === 'cp1251') return cp1251.decode(bytes);
-  const text = bytes.toString('utf8');
-  // toString replaces bad sequences with U+FFFD; only then is the strict (slower) check needed,
-  // since a real U+FFFD in the file is valid UTF-8.
-  if (text.includes('\ufffd')) {
-    try {
-      fatalUtf8.decode(bytes);
-    } catch {
-      return undefined;
-    }
-  }
-  return text;
+  return encoding === 'cp1251' ? decodeCp1251(bytes) : decodeUtf8(bytes);
 }

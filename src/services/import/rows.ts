@@ -8,6 +8,7 @@ import { contentHash, deriveSubject, SUBJECT_MAX } from '../tickets/text.ts';
 import { IMPORT_FIELDS, type ImportField } from './fields.ts';
 import { AMBIGUOUS, type DateReader } from './dates.ts';
 import { foreignKey, valueFlagHint, type UnmappedValues, type ValueField, type ValueMaps } from './values.ts';
+import { previewValue } from '../text/preview.ts';
 
 /** One rejected value: what the report and `--errors` hold. */
 export interface RowError {
@@ -366,7 +367,7 @@ function fallbackDepartment(lookups: Lookups): NamedRow {
 /** JSONL `messages`: an array of { body, author_kind?, author?, created_at? }; returns JSON for jsonb. */
 function stageMessages(value: unknown, time: (value: string) => number | string | undefined, fail: (value: string | null, reason: { path: string; text: string }) => void): string | undefined {
   if (!Array.isArray(value)) {
-    fail(JSON.stringify(value), { path: '', text: 'messages must be an array of objects' });
+    fail(previewValue(value), { path: '', text: 'messages must be an array of objects' });
     return undefined;
   }
   const out: { author_kind: string; author: string | null; body: string; created_at: string | null }[] = [];
@@ -374,7 +375,7 @@ function stageMessages(value: unknown, time: (value: string) => number | string 
   value.forEach((m: unknown, i) => {
     const path = `[${i}]`;
     if (typeof m !== 'object' || m === null || Array.isArray(m)) {
-      fail(JSON.stringify(m), { path, text: 'a message must be an object with a body' });
+      fail(previewValue(m), { path, text: 'a message must be an object with a body' });
       ok = false;
       return;
     }
@@ -383,7 +384,7 @@ function stageMessages(value: unknown, time: (value: string) => number | string 
       const v = o[k] ?? o[alt];
       if (v === undefined || v === null) return undefined;
       if (typeof v !== 'string' && typeof v !== 'number') {
-        fail(JSON.stringify(v), { path: `${path}.${k}`, text: 'expected a string' });
+        fail(previewValue(v), { path: `${path}.${k}`, text: 'expected a string' });
         ok = false;
         return undefined;
       }

@@ -22,6 +22,8 @@ import { InputError } from '../../errors.ts';
 import { DateReader, type DateOrder, type DateSettings } from './dates.ts';
 import type { Preset } from './presets.ts';
 import { UnmappedValues, type ValueField, type ValueMaps } from './values.ts';
+import { encodingWarning } from '../text/encoding.ts';
+import { previewValue } from '../text/preview.ts';
 import { failpoint } from '../../db/failpoint.ts';
 
 export type OnError = 'fail' | 'skip';
@@ -136,6 +138,8 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
   const { head, chunks: replayed } = await peek(options.input.chunks);
   const bom = options.encoding === 'utf-8' && hasBom(head) ? 3 : 0;
   const format = options.format ?? detectFormat(options.input.name === 'stdin' ? '' : options.input.name, head, bom);
+  const encodingProblem = encodingWarning(head.subarray(bom), options.encoding);
+  if (encodingProblem) hooks.onNotice?.(`${options.input.name}: ${encodingProblem}`);
   let bytes = 0;
   const counted = (async function* () {
     for await (const chunk of skipBytes(replayed, bom)) {
@@ -489,7 +493,7 @@ function jsonRows(chunks: AsyncIterable<Buffer>, options: ImportOptions, format:
           if (v === undefined || v === null) continue;
           if (typeof v === 'string') values[slot] = v;
           else if (typeof v === 'number' || typeof v === 'boolean') values[slot] = String(v);
-          else (problems ??= []).push({ field, value: JSON.stringify(v).slice(0, 200), reason: 'expected a string' });
+          else (problems ??= []).push({ field, value: previewValue(v), reason: 'expected a string' });
         }
         const row: RawRow = { line, values, messages: object[messagesKey] };
         if (problems) row.problems = problems;

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../errors.ts';
 import { PRIORITIES, type Priority } from '../../entities/enums.ts';
+import { parseTimeZone } from '../time-zone.ts';
+import { decodeTextFile } from '../text/encoding.ts';
 
 /**
  * How the pipeline decides. Defaults below; a JSON file (`--config FILE` or $HELPDESK_CONFIG)
@@ -36,18 +38,17 @@ export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
   slaHours: { critical: 4, high: 8, medium: 24, low: 72 },
 };
 
+/** Ten years: longer than any real SLA, and far inside what a timestamp can hold. */
+export const MAX_SLA_HOURS = 87_600;
+
 function probability(value: unknown, where: string): number {
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new InputError(`${where}: expected a number from 0 to 1, got ${JSON.stringify(value)}`);
   return value;
 }
 
+/** A time zone name or UTC offset, checked and canonical (src/services/time-zone.ts). */
 export function validTimeZone(zone: string, where: string): string {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return zone;
-  } catch {
-    throw new InputError(`${where}: unknown time zone "${zone}"`);
-  }
+  return parseTimeZone(zone, where);
 }
 
 /** Merges a partial configuration (from a file or flags) over the defaults, validating every value. */
@@ -71,7 +72,10 @@ export function mergeConfig(base: PipelineConfig, patch: unknown, where: string)
   if (p.slaHours !== undefined) {
     for (const [key, value] of Object.entries(p.slaHours as Record<string, unknown>)) {
       if (!(PRIORITIES as readonly string[]).includes(key)) throw new InputError(`${where}: unknown priority "${key}" in slaHours`);
-      if (typeof value !== 'number' || !(value > 0)) throw new InputError(`${where}: slaHours.${key} must be a positive number of hours`);
+      // Bounded: 1e308 hours passed "positive" and then broke every timestamp computed from it.
+      if (typeof value !== 'number' || !(value > 0) || value > MAX_SLA_HOURS) {
+        throw new InputError(`${where}: slaHours.${key} must be a positive number of hours, at most ${MAX_SLA_HOURS} (ten years) (got ${JSON.stringify(value)})`);
+      }
       slaHours[key as Priority] = value;
     }
   }
@@ -84,8 +88,10 @@ export function mergeConfig(base: PipelineConfig, patch: unknown, where: string)
 export function loadConfigFile(path: string): unknown {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // Strict UTF-8, a byte order mark (Windows editors write one) dropped: the shared rule.
+    text = decodeTextFile(path, readFileSync(path));
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   try {

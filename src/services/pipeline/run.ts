@@ -9,6 +9,7 @@ import type { TicketClassifier } from './classifier.ts';
 import type { PipelineConfig } from './config.ts';
 import type { Priority } from '../../entities/enums.ts';
 import { assess, route, type DecisionRecord, type HumanSet, type ReferenceData } from './decide.ts';
+import { referenceVersion, shareReferenceData } from '../reference/serialise.ts';
 import { loadReferenceData } from './reference.ts';
 import { recordAssignment, type OperatorLoad } from './router.ts';
 import { failpoint } from '../../db/failpoint.ts';
@@ -85,6 +86,15 @@ const OPEN = sql`('new', 'in_work', 'waiting')`;
 /** Thrown inside the transaction to roll a dry run back. */
 class DryRunRollback extends Error {}
 
+/** Thrown inside a batch's transaction when departments, categories or templates changed since they were read. */
+class ReferenceChanged extends Error {
+  readonly version: string;
+  constructor(version: string) {
+    super('reference data changed');
+    this.version = version;
+  }
+}
+
 const emptyCounts = (): Record<Decision, number> => Object.fromEntries(DECISIONS.map((d) => [d, 0])) as Record<Decision, number>;
 
 /**
@@ -96,7 +106,10 @@ const emptyCounts = (): Record<Decision, number> => Object.fromEntries(DECISIONS
  */
 export async function runPipeline(em: EntityManager, classifier: TicketClassifier, options: PipelineOptions): Promise<PipelineSummary> {
   const started = performance.now();
-  const reference = await loadReferenceData(em, options.config);
+  // Reference data is read outside the batches and checked inside each one (after the shared
+  // lock that reference changes wait for): changed since, it is read again and the batch retried.
+  let version = await referenceVersion(em.getKysely<any>());
+  let reference = await loadReferenceData(em.fork(), options.config);
   const summary: PipelineSummary = {
     dryRun: options.dryRun,
     model: classifier.modelName,
@@ -116,11 +129,21 @@ export async function runPipeline(em: EntityManager, classifier: TicketClassifie
     let decided: DecidedTicket[] = [];
     try {
       await em.transactional(async (tx) => {
-        decided = await processBatch(tx.getKysely<any>(), classifier, reference, options.config, size, options.statsTimeZone);
+        const db = tx.getKysely<any>();
+        await shareReferenceData(db);
+        const current = await referenceVersion(db);
+        if (current !== version) throw new ReferenceChanged(current);
+        decided = await processBatch(db, classifier, reference, options.config, size, options.statsTimeZone);
         if (options.dryRun) throw new DryRunRollback();
         if (decided.length > 0) await failpoint('pipeline:batch-written');
       });
     } catch (error) {
+      if (error instanceof ReferenceChanged) {
+        // Nothing of this batch was written: read the reference data again and redo it.
+        version = error.version;
+        reference = await loadReferenceData(em.fork(), options.config);
+        continue;
+      }
       if (!(error instanceof DryRunRollback)) throw error;
     }
     if (decided.length === 0) break;

@@ -5,6 +5,7 @@ import { ConflictError } from '../../errors.ts';
 import { assertUnique, assignChanges, findByKey, guarded, notFound, requireField, requireReference, type RemoveResult, type SaveOutcome } from './common.ts';
 import type { ImportSpec } from './import.ts';
 import { booleanValue, nameValue, naturalKey, optionalText, priorityValue, type Label } from './values.ts';
+import { lockReferenceData } from './serialise.ts';
 
 export interface CategoryRow {
   name: string;
@@ -112,6 +113,8 @@ export async function updateCategory(em: EntityManager, name: string, patch: Cat
  */
 export async function removeCategory(em: EntityManager, name: string): Promise<RemoveResult> {
   return em.transactional(async (tx) => {
+    // Pipeline batches in flight write ids of reference rows: wait for them (serialise.ts).
+    await lockReferenceData(tx.getKysely<any>());
     const category = await findCategory(tx, name);
     const responses = await tx.find(AutoResponse, { category }, { orderBy: { name: 'asc', language: 'asc' } });
     if (responses.length > 0) {

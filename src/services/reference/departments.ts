@@ -4,6 +4,7 @@ import { Category, Department, OPEN_STATUSES, Operator, Ticket } from '../../ent
 import { ConflictError, InputError } from '../../errors.ts';
 import { assertUnique, assignChanges, count, findByKey, guarded, notFound, OPEN_STATUS_SQL, requireField, requireReference, type RemoveResult, type SaveOutcome } from './common.ts';
 import type { ImportSpec } from './import.ts';
+import { lockReferenceData } from './serialise.ts';
 import { booleanValue, nameValue, naturalKey, optionalText, type Label } from './values.ts';
 
 /** One department as lists, `--json` and import files have it. */
@@ -140,6 +141,8 @@ export async function checkRemovable(em: EntityManager, department: Department, 
  */
 export async function removeDepartment(em: EntityManager, name: string, options: { reassignTo?: string | undefined } = {}): Promise<RemoveResult> {
   return em.transactional(async (tx) => {
+    // Waits for pipeline batches in flight, which then reread the reference data (serialise.ts).
+    await lockReferenceData(tx.getKysely<any>());
     const department = await findDepartment(tx, name);
     const dependents = await checkRemovable(tx, department, options.reassignTo);
     let reassigned: RemoveResult['reassigned'];

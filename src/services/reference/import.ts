@@ -1,6 +1,8 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { EntityManager } from '@mikro-orm/sql';
 import { HelpdeskError, InputError } from '../../errors.ts';
+import { previewValue } from '../text/preview.ts';
+import { lockReferenceData } from './serialise.ts';
 import type { SaveOutcome } from './common.ts';
 import type { Label } from './values.ts';
 
@@ -111,7 +113,7 @@ function readJson(file: string, text: string): SourceRecord[] {
 }
 
 function asObject(file: string, where: string, item: unknown): Record<string, unknown> {
-  if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new InputError(`${file}: ${where}: expected an object, got ${JSON.stringify(item)}`);
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new InputError(`${file}: ${where}: expected an object, got ${previewValue(item)}`);
   return item as Record<string, unknown>;
 }
 
@@ -173,6 +175,7 @@ export async function importRecords<Patch>(em: EntityManager, spec: ImportSpec<P
   });
   const result: ImportResult = { file, records: patches.length, created: 0, updated: 0, unchanged: 0 };
   await em.transactional(async (tx) => {
+    await lockReferenceData(tx.getKysely<any>());
     for (const { where, patch } of patches) {
       try {
         result[await spec.upsert(tx, patch, fieldLabel)]++;

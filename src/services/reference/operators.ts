@@ -4,6 +4,7 @@ import { Department, Operator, Ticket, type Language } from '../../entities/inde
 import { assertUnique, assignChanges, count, findByKey, guarded, notFound, OPEN_STATUS_SQL, requireField, requireReference, type RemoveResult, type SaveOutcome } from './common.ts';
 import type { ImportSpec } from './import.ts';
 import { booleanValue, emailValue, languagesValue, nameValue, naturalKey, positiveInteger, type Label } from './values.ts';
+import { lockReferenceData } from './serialise.ts';
 
 export interface OperatorRow {
   name: string;
@@ -119,6 +120,8 @@ export async function updateOperator(em: EntityManager, email: string, patch: Op
 /** Deletes an operator; one with ticket history is deactivated instead, so the history keeps its name. */
 export async function removeOperator(em: EntityManager, email: string): Promise<RemoveResult> {
   return em.transactional(async (tx) => {
+    // Pipeline batches in flight write ids of reference rows: wait for them (serialise.ts).
+    await lockReferenceData(tx.getKysely<any>());
     const operator = await findOperator(tx, email);
     const history = await tx.count(Ticket, { operator });
     if (history > 0) {

@@ -6,6 +6,7 @@ import { assertUnique, assignChanges, findByKey, guarded, notFound, requireField
 import type { ImportSpec } from './import.ts';
 import { validateTemplate } from './templates.ts';
 import { booleanValue, languageValue, nameValue, naturalKey, requiredText, textList, type Label } from './values.ts';
+import { lockReferenceData } from './serialise.ts';
 
 /** One answer template (ai_auto_responses); its natural key is name and language. */
 export interface ResponseRow {
@@ -135,6 +136,8 @@ export async function updateResponse(em: EntityManager, name: string, language: 
 /** Deletes an answer template; one that was ever sent is deactivated instead, so messages keep it. */
 export async function removeResponse(em: EntityManager, name: string, language: Language): Promise<RemoveResult> {
   return em.transactional(async (tx) => {
+    // Pipeline batches in flight write ids of reference rows: wait for them (serialise.ts).
+    await lockReferenceData(tx.getKysely<any>());
     const response = await findResponse(tx, name, language);
     const sent = await tx.count(TicketMessage, { autoResponse: response });
     const removed = `${response.name} (${response.language})`;

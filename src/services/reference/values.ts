@@ -1,6 +1,7 @@
 import { EMAIL_MAX, normaliseEmail } from '../email.ts';
 import { LANGUAGES, PRIORITIES, USER_KINDS, type Language, type Priority, type UserKind } from '../../entities/enums.ts';
 import { InputError } from '../../errors.ts';
+import { previewValue } from '../text/preview.ts';
 
 // Validation of the values admins type as flags or put in import files. Each takes a label
 // ("--capacity" for a flag, "capacity" for a file field) so one set of rules serves both, and
@@ -9,17 +10,31 @@ import { InputError } from '../../errors.ts';
 /** Names the field a value came from: the flag on the command line, the column in a file. */
 export type Label = (field: string) => string;
 
-const show = (value: unknown): string => (typeof value === 'string' ? `"${value}"` : JSON.stringify(value));
+const show = (value: unknown): string => (typeof value === 'string' ? `"${value}"` : previewValue(value));
 
 function bad(label: string, what: string, value: unknown): never {
   throw new InputError(`${label} must be ${what} (got ${show(value)})`);
 }
 
-/** A name: trimmed, not empty, at most `max` characters. */
+/**
+ * PostgreSQL text cannot hold NUL (the driver fails with a protocol error on both backends), and
+ * no other control character belongs in a name; free text may keep tabs and line breaks.
+ */
+const NAME_CONTROL = /[\u0000-\u001f\u007f]/;
+const TEXT_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+function noControl(text: string, label: string, pattern: RegExp): string {
+  const found = pattern.exec(text);
+  if (found) throw new InputError(`${label} must not contain control characters (U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at character ${found.index + 1})`);
+  return text;
+}
+
+/** A name: trimmed, NFC, not empty, without control characters, at most `max` characters. */
 export function nameValue(value: unknown, label: string, max = 120): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') bad(label, 'text', value);
-  const name = value.trim();
+  // NFC: "Naïve" typed with a combining diaeresis (NFD, as macOS file names are) is the same name.
+  const name = noControl(value.trim().normalize('NFC'), label, NAME_CONTROL);
   if (name === '') throw new InputError(`${label} must not be empty`);
   if (name.length > max) throw new InputError(`${label} is longer than ${max} characters`);
   return name;
@@ -30,7 +45,7 @@ export function optionalText(value: unknown, label: string, max?: number): strin
   if (value === undefined) return undefined;
   if (value === null) return null;
   if (typeof value !== 'string') bad(label, 'text', value);
-  const text = value.trim();
+  const text = noControl(value.trim().normalize('NFC'), label, TEXT_CONTROL);
   if (max !== undefined && text.length > max) throw new InputError(`${label} is longer than ${max} characters`);
   return text === '' ? null : text;
 }
@@ -40,7 +55,7 @@ export function requiredText(value: unknown, label: string): string | undefined 
   if (value === undefined) return undefined;
   if (typeof value !== 'string') bad(label, 'text', value);
   if (value.trim() === '') throw new InputError(`${label} must not be empty`);
-  return value;
+  return noControl(value.normalize('NFC'), label, TEXT_CONTROL);
 }
 
 export function emailValue(value: unknown, label: string): string | undefined {
@@ -48,6 +63,7 @@ export function emailValue(value: unknown, label: string): string | undefined {
   if (typeof value === 'string' && value.trim().length > EMAIL_MAX) throw new InputError(`${label} is longer than ${EMAIL_MAX} characters`);
   const email = typeof value === 'string' ? normaliseEmail(value) : null;
   if (email === null) bad(label, 'an e-mail address', value);
+  noControl(value as string, label, NAME_CONTROL);
   return email;
 }
 
@@ -62,10 +78,14 @@ export function booleanValue(value: unknown, label: string): boolean | undefined
   return bad(label, 'true or false', value);
 }
 
-export function positiveInteger(value: unknown, label: string): number | undefined {
+/** The largest value of a PostgreSQL `integer` column (capacity is one). */
+export const INT32_MAX = 2_147_483_647;
+
+export function positiveInteger(value: unknown, label: string, max = INT32_MAX): number | undefined {
   if (value === undefined) return undefined;
   const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(number) || number <= 0) bad(label, 'a positive integer', value);
+  if (number > max) bad(label, `a positive integer up to ${max}`, value);
   return number;
 }
 
@@ -104,9 +124,9 @@ export function textList(value: unknown, label: string): string[] | undefined {
   const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/\r?\n/) : bad(label, 'a list of texts', value);
   return items.map((item) => {
     if (typeof item !== 'string') bad(label, 'a list of texts', value);
-    return item.trim();
+    return noControl(item.trim().normalize('NFC'), label, TEXT_CONTROL);
   }).filter((item) => item !== '');
 }
 
-/** Natural keys compare without case and surrounding spaces. */
-export const naturalKey = (text: string): string => text.trim().toLowerCase();
+/** Natural keys compare after NFC, without case and surrounding spaces. */
+export const naturalKey = (text: string): string => text.trim().normalize('NFC').toLowerCase();

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { DAILY_COUNTERS, type DailyAccumulator, type DailyCounter, type DailyDelta } from './daily.ts';
+import { sqlTimeZone } from '../time-zone.ts';
 
 /**
  * What one ticket adds to daily_stats, defined once, in SQL, and used by every writer:
@@ -52,10 +53,9 @@ export interface TicketContribution extends Record<DailyCounter, number> {
 /** Counters of the cohort row, in DAILY_COUNTERS order (all but resolved_on_day). */
 export const COHORT_COUNTERS = DAILY_COUNTERS.filter((c) => c !== 'resolved_on_day');
 
-/** A time zone name as an SQL literal (names are validated with Intl before they get here). */
+/** A time zone (name or UTC offset, parsed by src/services/time-zone.ts) as an SQL literal. */
 export function zoneLiteral(timeZone: string): string {
-  if (!/^[A-Za-z0-9_+\-/]+$/.test(timeZone)) throw new Error(`unexpected time zone name "${timeZone}"`);
-  return `'${timeZone}'`;
+  return sqlTimeZone(timeZone);
 }
 
 const PRIORITY_COUNTERS = ['low', 'medium', 'high', 'critical'] as const;

@@ -1,0 +1,46 @@
+import { InputError } from '../errors.ts';
+
+// The one parser of time zones (`--tz`, "timeZone" in the configuration): an IANA name
+// (`Asia/Almaty`, `UTC`) or a fixed UTC offset (`+05:00`, `+5`, `-0330`, `UTC+5`, `GMT-03:30`).
+// Offsets are ISO 8601: `+05:00` is five hours EAST of Greenwich, as people mean it. PostgreSQL
+// reads a bare '+05:00' the POSIX way (five hours WEST), so SQL gets the explicit POSIX form
+// '<+0500>-05:00' from sqlTimeZone, never the string as typed.
+
+const OFFSET = /^(?:(?:UTC|GMT)\s*)?([+-])(\d{1,2})(?::?(\d{2}))?$/i;
+const NAME = /^[A-Za-z][A-Za-z0-9_+\-/]*$/;
+
+/** A time zone as given, checked and in canonical form: an IANA name, or `+HH:MM`. */
+export function parseTimeZone(value: string, where: string): string {
+  const text = value.trim();
+  const offset = OFFSET.exec(text);
+  if (offset) {
+    const hours = Number(offset[2]);
+    const minutes = Number(offset[3] ?? 0);
+    if (hours > 14 || minutes > 59 || (hours === 14 && minutes > 0)) {
+      throw new InputError(`${where}: UTC offset "${value}" out of range (-14:00 to +14:00)`);
+    }
+    const sign = hours === 0 && minutes === 0 ? '+' : offset[1]!;
+    return `${sign}${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`;
+  }
+  if (NAME.test(text)) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: text });
+      return text;
+    } catch {
+      /* fall through */
+    }
+  }
+  throw new InputError(`${where}: unknown time zone "${value}" (an IANA name such as Asia/Almaty, or a UTC offset such as +05:00)`);
+}
+
+/** The zone as a PostgreSQL string literal for `AT TIME ZONE`. */
+export function sqlTimeZone(zone: string): string {
+  const offset = /^([+-])(\d{2}):(\d{2})$/.exec(zone);
+  if (offset) {
+    // POSIX: the offset is hours WEST of Greenwich, so the sign is inverted; <...> names it.
+    const west = offset[1] === '+' ? '-' : '+';
+    return `'<${offset[1]}${offset[2]}${offset[3]}>${west}${offset[2]}:${offset[3]}'`;
+  }
+  if (!NAME.test(zone)) throw new Error(`unexpected time zone name "${zone}"`);
+  return `'${zone}'`;
+}
