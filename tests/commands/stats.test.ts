@@ -155,6 +155,7 @@ interface T {
   closed_at: Date | null;
   first_response_at: Date | null;
   durations_unknown: boolean;
+  department_id: string | null;
 }
 interface P {
   ticket_id: string;
@@ -163,6 +164,7 @@ interface P {
   decision: string;
   review: string;
   corrected_department_id: string | null;
+  department_id: string | null;
 }
 
 const addDays = (d: string, n: number) => {
@@ -177,11 +179,11 @@ const endOf = (d: string) => startOfDay(addDays(d, 1), TZ).getTime();
 async function independent(groupOf: (t: T) => string | null, now: number, history: 'include' | 'exclude' = 'exclude') {
   const tickets = (
     await sql<T>`select t.id, t.history, t.created_at, t.status::text as status, d.name as department, t.language::text as language, t.priority::text as priority,
-                        t.sla_due_at, t.resolved_at, t.closed_at, t.first_response_at, t.durations_unknown
+                        t.sla_due_at, t.resolved_at, t.closed_at, t.first_response_at, t.durations_unknown, t.department_id
                  from tickets t left join departments d on d.id = t.department_id`.execute(k())
   ).rows;
   const predictions = (
-    await sql<P>`select ticket_id, id, to_char(created_at, 'YYYY-MM-DD HH24:MI:SS.US') as created_at, decision::text as decision, review::text as review, corrected_department_id
+    await sql<P>`select ticket_id, id, to_char(created_at, 'YYYY-MM-DD HH24:MI:SS.US') as created_at, decision::text as decision, review::text as review, corrected_department_id, department_id
                  from ai_predictions`.execute(k())
   ).rows;
   const byTicket = new Map<string, P[]>();
@@ -206,7 +208,7 @@ async function independent(groupOf: (t: T) => string | null, now: number, histor
     c.corrected += preds.filter((p) => p.review === 'corrected').length;
     // Moved away from where the pipeline routed it: an error; moved out of triage: triaged by a person.
     if (latest?.corrected_department_id && (latest.decision === 'routed' || latest.decision === 'queued')) c.routingErrors++;
-    if (latest?.corrected_department_id && latest.decision === 'escalated') c.triagedByPerson++;
+    if (latest?.decision === 'escalated' && t.department_id !== latest.department_id) c.triagedByPerson++;
     // Only durations that are known: not before the creation, times trusted by the importer.
     if (t.first_response_at && new Date(t.first_response_at).getTime() >= created && !t.durations_unknown) {
       c.fr++;
@@ -382,7 +384,7 @@ describe('stats daily', () => {
     expect(Number(totals.at(-1)!.newTickets)).toBe(withTotals.total.newTickets);
     // stats models: the same convention in CSV, ratios as numbers.
     const models = await runCli(['stats', 'models', '--from', firstDay, '--to', lastDay, '--format', 'csv'], { database });
-    expect(models.stdout.split('\n')[0]).toBe('model,period,language,predictions,confirmed,corrected,accuracy,reviewedShare,avgConfidence,autoResolved,escalated');
+    expect(models.stdout.split('\n')[0]).toBe('model,period,language,predictions,confirmed,corrected,accuracy,reviewedShare,avgConfidence,autoResolved,escalated,thinLanguage');
     expect(models.stdout).not.toContain('%');
   });
 });

@@ -24,7 +24,8 @@ import { sqlTimeZone } from '../time-zone.ts';
  *                              routed (or queued) it to: its latest prediction is routed/queued
  *                              and has a corrected_department
  *   triaged_by_person          1 when a person moved it out of triage: its latest prediction is
- *                              escalated and has a corrected_department (not a routing error)
+ *                              escalated and it is no longer in the department it was escalated
+ *                              to (not a routing error: an escalation claims no department)
  *   first_responses            1 when it has a first response whose duration is known: not
  *                              before its creation, and its times trusted (durations_unknown
  *                              is set by the importer for rows whose times were out of order
@@ -74,7 +75,8 @@ export function contributionsCte(timeZone: string, ticketWhere = 'true', predict
              (count(*) filter (where review = 'confirmed'))::int as confirmed,
              (count(*) filter (where review = 'corrected'))::int as corrected,
              (array_agg(corrected_department_id is not null order by created_at desc, id desc))[1] as moved,
-             (array_agg(decision::text order by created_at desc, id desc))[1] as decision
+             (array_agg(decision::text order by created_at desc, id desc))[1] as decision,
+             (array_agg(department_id order by created_at desc, id desc))[1] as predicted_department_id
       from ai_predictions where ${predictionWhere}
       group by ticket_id
     ), tt as (
@@ -82,7 +84,7 @@ export function contributionsCte(timeZone: string, ticketWhere = 'true', predict
              tk.durations_unknown,
              tk.status in ('auto_resolved', 'closed') as done,
              greatest(coalesce(tk.resolved_at, tk.closed_at, tk.created_at), tk.created_at) as done_at,
-             p.n, p.confirmed, p.corrected, p.moved, p.decision
+             p.n, p.confirmed, p.corrected, p.moved, p.decision, p.predicted_department_id
       from tickets tk left join p on p.ticket_id = tk.id
       where (${ticketWhere})
     ), pt as (
@@ -98,7 +100,7 @@ export function contributionsCte(timeZone: string, ticketWhere = 'true', predict
              coalesce(confirmed, 0) as predictions_confirmed,
              coalesce(corrected, 0) as predictions_corrected,
              (coalesce(moved, false) and decision in ('routed', 'queued'))::int as routing_errors,
-             (coalesce(moved, false) and decision = 'escalated')::int as triaged_by_person,
+             (decision is not distinct from 'escalated' and department_id is distinct from predicted_department_id)::int as triaged_by_person,
              coalesce(first_response_at >= created_at and not durations_unknown, false)::int as first_responses,
              (case when first_response_at >= created_at and not durations_unknown then round(extract(epoch from first_response_at - created_at)) else 0 end)::float8 as first_response_seconds_sum,
              done::int as resolved,
