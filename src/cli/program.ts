@@ -13,6 +13,7 @@ import { registerStatsCommands } from './stats.ts';
 import { registerDemoCommands } from './demo.ts';
 import { registerModelCommands } from './model.ts';
 import { registerExportCommands } from './export.ts';
+import { registerAuditCommands } from './audit.ts';
 import { examples, commandLine, type ContextFactory, type ContextFor } from './shared.ts';
 
 // Program wiring only: every action imports its command module on demand, so `--help`
@@ -30,7 +31,7 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
     .addHelpText(
       'after',
       examples(['helpdesk db init', 'helpdesk db status --json', 'DATABASE_URL=postgres://postgres@127.0.0.1/helpdesk helpdesk db init']) +
-        '\nExit codes: 0 ok, 1 failure or failed check, 2 usage or input error, 3 database unreachable or locked.\n',
+        '\nExit codes: 0 ok, 1 failure or failed check, 2 usage or input error, 3 database unreachable or locked, 4 not allowed (the login lacks the helpdesk role).\n',
     );
 
   const context: ContextFor = (command) => makeContext(program.opts<GlobalOptions>(), commandLine(command));
@@ -49,6 +50,7 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
   registerStatsCommands(program, context);
   registerModelCommands(program, context);
   registerExportCommands(program, context);
+  registerAuditCommands(program, context);
 
   return program;
 }

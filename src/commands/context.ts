@@ -4,7 +4,7 @@ import type { Io } from '../output/io.ts';
 import { renderCsv, renderJson, renderTable, type Column, type Format } from '../output/render.ts';
 import type { Style } from '../output/style.ts';
 import type { Prompter } from '../prompts/prompter.ts';
-import { UsageError } from '../errors.ts';
+import { asRefusal, UsageError } from '../errors.ts';
 
 export interface GlobalOptions {
   databaseUrl?: string | undefined;
@@ -27,7 +27,29 @@ export interface CommandContext {
 }
 
 export function databaseTarget(ctx: CommandContext): DatabaseTarget {
-  return resolveTarget({ databaseUrl: ctx.globals.databaseUrl, dataDir: ctx.globals.dataDir, env: ctx.io.env });
+  const target = resolveTarget({ databaseUrl: ctx.globals.databaseUrl, dataDir: ctx.globals.dataDir, env: ctx.io.env });
+  passwordHint(ctx);
+  return target;
+}
+
+const hinted = new WeakSet<CommandContext['io']>();
+
+/**
+ * A password on the command line ends up in the shell history and in `ps` for everyone on the
+ * machine: say once (per run, on stderr) what to use instead. The password itself is never shown.
+ */
+function passwordHint(ctx: CommandContext): void {
+  const url = ctx.globals.databaseUrl;
+  if (!url || hinted.has(ctx.io)) return;
+  let password = '';
+  try {
+    password = new URL(url).password;
+  } catch {
+    return;
+  }
+  if (!password) return;
+  hinted.add(ctx.io);
+  note(ctx, 'hint: --database-url holds a password, which shells keep in their history and `ps` shows to every user: leave it out and set PGPASSWORD, or use ~/.pgpass or a service file (PGSERVICEFILE)');
 }
 
 /** Opens the database late, hands the command a forked EntityManager, and always closes it. */
@@ -35,8 +57,20 @@ export async function withDatabase<T>(ctx: CommandContext, work: (db: Database) 
   const db = await ctx.openDatabase({ target: databaseTarget(ctx), command: ctx.commandLine, create: options.create ?? false });
   try {
     return await work(db);
+  } catch (error) {
+    // A privilege the login lacks: one line naming the roles the command needs (src/errors.ts).
+    throw asRefusal(error, ctx.commandLine, db.login ?? loginOf(db.target));
   } finally {
     await db.close();
+  }
+}
+
+function loginOf(target: DatabaseTarget): string {
+  if (target.kind !== 'postgresql') return 'postgres';
+  try {
+    return decodeURIComponent(new URL(target.url).username) || 'postgres';
+  } catch {
+    return 'postgres';
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.ts';
 import { MIGRATIONS_TABLE } from '../db/config.ts';
+import { syncRoles } from '../db/roles.ts';
 
 export interface TableCount {
   table: string;
@@ -17,9 +18,16 @@ export interface DatabaseStatus {
 }
 
 export async function applyMigrations(db: Database): Promise<string[]> {
-  const applied = await db.orm.migrator.up();
-  return applied.map((m) => m.name);
+  const applied = (await db.orm.migrator.up()).map((m) => m.name);
+  // A later migration may add tables: their grants, and the owner, follow (src/db/roles.ts).
+  // The migration that introduced the roles has just done it.
+  if (db.target.kind === 'postgresql' && applied.length > 0 && !applied.includes(ROLES_MIGRATION)) {
+    await db.em.transactional(async (tx) => syncRoles((text) => tx.getConnection().execute(text, [], 'all', tx.getTransactionContext())));
+  }
+  return applied;
 }
+
+const ROLES_MIGRATION = 'Migration20261202060000_roles_and_audit';
 
 export async function pendingMigrations(db: Database): Promise<string[]> {
   return (await db.orm.migrator.getPending()).map((m) => m.name);
@@ -36,7 +44,13 @@ export async function countRows(db: Database): Promise<TableCount[]> {
       `select table_name from information_schema.tables where table_schema = current_schema()`,
     )).map((r) => r.table_name),
   );
-  const names = tableNames(db).filter((t) => existing.has(t)).sort();
+  // A login sees the counts of the tables it may read (an agent's under row-level security).
+  const readable = new Set(
+    (await connection.execute<{ table_name: string }[]>(
+      `select table_name from information_schema.tables where table_schema = current_schema() and has_table_privilege(quote_ident(table_name), 'select')`,
+    )).map((r) => r.table_name),
+  );
+  const names = tableNames(db).filter((t) => existing.has(t) && readable.has(t)).sort();
   if (names.length === 0) return [];
   const union = names.map((t) => `select '${t}' as "table", count(*)::int as "rows" from "${t}"`).join(' union all ');
   const rows = await connection.execute<{ table: string; rows: number }[]>(union);

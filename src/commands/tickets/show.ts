@@ -1,15 +1,36 @@
 import { renderJson, renderRecord, renderTable, type Column } from '../../output/render.ts';
+import { describeChange, type AuditRow } from '../../services/audit/audit.ts';
 import { showTicket, type TicketDetail } from '../../services/tickets/tickets.ts';
 import { localTime, statsTimeZone } from '../calendar.ts';
 import { isTerminal, print, withDatabase, type CommandContext } from '../context.ts';
 
 export async function ticketsShow(ctx: CommandContext, ref: string, options: { json?: boolean }): Promise<void> {
   const ticket = await withDatabase(ctx, async (db) => inTimeZone(await showTicket(db.em, ref), statsTimeZone(db)));
-  print(ctx, options.json ? renderJson(ticket) : describeTicket(ctx, ticket));
+  print(ctx, options.json ? renderJson(ticket) : describeTicket(ctx, ticket) + describeAudit(ctx, ticket.audit));
+}
+
+/** Who changed the ticket, its messages and predictions, and how (the audit trail). */
+function describeAudit(ctx: CommandContext, audit: AuditRow[] | null): string {
+  if (audit === null) return '';
+  const tty = isTerminal(ctx);
+  let text = `\n${ctx.out.bold(`changes (${audit.length})`)}\n`;
+  if (audit.length > 0) {
+    text += renderTable(
+      [
+        { header: 'at', value: (r: AuditRow) => r.at },
+        { header: 'who', value: (r) => r.login },
+        { header: 'what', value: (r) => (r.table === 'tickets' ? r.action : `${r.table} ${r.action}`) },
+        { header: 'change', value: (r) => describeChange(r) },
+      ],
+      audit,
+      { tty, style: ctx.out },
+    );
+  }
+  return text;
 }
 
 /** Every time of the ticket as local time of the zone with its offset (the same instants). */
-export function inTimeZone(t: TicketDetail, timeZone: string): TicketDetail {
+export function inTimeZone<T extends TicketDetail>(t: T, timeZone: string): T {
   const local = localTime(timeZone);
   return {
     ...t,
