@@ -113,8 +113,15 @@ function sqlState(error: unknown): string | undefined {
  */
 export function asRefusal(error: unknown, command: string, login: string): unknown {
   if (error instanceof HelpdeskError) return error;
-  if (sqlState(error) !== '42501') return error;
+  const state = sqlState(error);
   const message = String((error as Error).message ?? '');
-  const rls = /row-level security/.test(message);
-  return needsRoles(command, login, rls ? ' for a ticket outside your departments' : '');
+  // An analyst's write lands on a redacting view: "cannot insert into column ... of view".
+  const viewWrite = state === '0A000' && /of view "/.test(message);
+  if (state !== '42501' && !viewWrite) return error;
+  if (/row-level security/.test(message)) {
+    // An agent's change that would put a row outside their departments (moving a ticket away).
+    const name = command.replace(/^helpdesk\s+/, '');
+    return new NotAllowedError(`${name} needs helpdesk_admin to move a ticket out of your departments (you are "${login}")`);
+  }
+  return needsRoles(command, login);
 }

@@ -4,7 +4,7 @@ import type { Io } from '../output/io.ts';
 import { renderCsv, renderJson, renderTable, type Column, type Format } from '../output/render.ts';
 import type { Style } from '../output/style.ts';
 import type { Prompter } from '../prompts/prompter.ts';
-import { asRefusal, UsageError } from '../errors.ts';
+import { asRefusal, needsRoles, UsageError } from '../errors.ts';
 
 export interface GlobalOptions {
   databaseUrl?: string | undefined;
@@ -63,6 +63,15 @@ export async function withDatabase<T>(ctx: CommandContext, work: (db: Database) 
   } finally {
     await db.close();
   }
+}
+
+/**
+ * Refuses up front when a command would otherwise quietly do nothing for this login (an agent's
+ * `pipeline run` sees no new tickets under row-level security and would report none).
+ */
+export async function requirePrivilege(ctx: CommandContext, db: Database, table: string, privilege: 'insert' | 'update' | 'delete'): Promise<void> {
+  const [row] = await db.em.getConnection().execute<{ ok: boolean }[]>(`select has_table_privilege(?, ?) as ok`, [table, privilege]);
+  if (row?.ok !== true) throw needsRoles(ctx.commandLine, db.login ?? loginOf(db.target));
 }
 
 function loginOf(target: DatabaseTarget): string {

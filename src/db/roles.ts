@@ -254,6 +254,9 @@ export async function syncRoles(exec: Sql): Promise<void> {
     for (const [role, privileges] of Object.entries(TABLE_GRANTS[t] ?? {})) await exec(`grant ${privileges} on public."${t}" to ${role}`);
   }
   await exec(`grant usage on schema public to ${others}`);
+  // Admins create tables in migrations (PostgreSQL 15 grants CREATE on public to nobody); only the
+  // schema's owner may grant it, so a migrating login that is not is left to the DBA.
+  await exec(`do $$ begin grant usage, create on schema public to helpdesk_admin; exception when insufficient_privilege then raise notice 'helpdesk_admin lacks CREATE on schema public'; end $$`);
   if (tables.has('tickets') && tables.has('audit_log') && tables.has('operator_logins')) for (const s of policies()) await exec(s);
 
   // Redacting views, named like the tables, in their own schema.

@@ -47,7 +47,7 @@ export async function countRows(db: Database): Promise<TableCount[]> {
   // A login sees the counts of the tables it may read (an agent's under row-level security).
   const readable = new Set(
     (await connection.execute<{ table_name: string }[]>(
-      `select table_name from information_schema.tables where table_schema = current_schema() and has_table_privilege(quote_ident(table_name), 'select')`,
+      `select table_name from information_schema.tables where table_schema = current_schema() and has_table_privilege(format('%I.%I', table_schema, table_name), 'select')`,
     )).map((r) => r.table_name),
   );
   const names = tableNames(db).filter((t) => existing.has(t) && readable.has(t)).sort();
