@@ -20,8 +20,10 @@ export class Migration20261202060000_roles_and_audit extends Migration {
     await exec(`create index "operator_logins_operator_idx" on "operator_logins" ("operator_id");`);
     await exec(`alter table "operator_logins" add constraint "operator_logins_operator_id_foreign" foreign key ("operator_id") references "operators" ("id") on delete cascade;`);
 
-    for (const statement of auditSql()) await exec(statement);
-    if (!(await isPglite(exec))) await syncRoles(exec);
+    const server = !(await isPglite(exec));
+    for (const statement of auditSql(server)) await exec(statement);
+    // Roles, grants, owners (the audit function's too), policies and views.
+    if (server) await syncRoles(exec);
   }
 
   override async down(): Promise<void> {
@@ -38,7 +40,7 @@ export class Migration20261202060000_roles_and_audit extends Migration {
     }
     await exec(`drop table if exists "audit_log" cascade;`);
     await exec(`drop table if exists "operator_logins" cascade;`);
-    await exec(`drop function if exists helpdesk_audit(), helpdesk_may_skip_audit(), helpdesk_sees_all(), helpdesk_my_departments(), helpdesk_ticket_exists(text), helpdesk_redact(text)`);
+    await exec(`drop function if exists helpdesk_audit(), helpdesk_sees_all(), helpdesk_my_departments(), helpdesk_ticket_exists(text), helpdesk_redact(text)`);
   }
 
 }

@@ -55,19 +55,15 @@ export const AUDITED: Record<string, string> = {
   operator_logins: 'insert or update or delete',
 };
 
-export function auditSql(): string[] {
+/**
+ * The audit trail's function and triggers. `server`: on a PostgreSQL server with the helpdesk
+ * roles, only superusers, admins and the pipeline role may switch the audit off for their own
+ * transaction (`helpdesk.audit = off`: the pipeline's decisions and the bulk import, which would
+ * otherwise flood it); anyone else setting it is audited all the same. On the embedded database
+ * (one local user, no roles) the tool's own switch is honoured.
+ */
+export function auditSql(server: boolean): string[] {
   const statements = [
-    // Who may switch the audit off for their own transaction (the pipeline's decisions and the
-    // bulk import, which would otherwise flood it): superusers, admins and the pipeline role.
-    // Anyone else setting helpdesk.audit = off is still audited. Without the helpdesk roles
-    // (the embedded database: one local user), the tool's own switch is honoured.
-    `create or replace function helpdesk_may_skip_audit() returns boolean language sql stable as $$
-      select case
-        when not exists (select 1 from pg_roles where rolname = 'helpdesk_admin') then true
-        else coalesce((select rolsuper from pg_roles where rolname = session_user), false)
-          or pg_has_role(session_user, 'helpdesk_admin', 'member')
-          or pg_has_role(session_user, 'helpdesk_pipeline', 'member')
-      end $$`,
     // One row per changed row, in the changing transaction. An update records only the columns
     // that changed (updated_at alone is no change); ml_models' artifact is left out (megabytes).
     `create or replace function helpdesk_audit() returns trigger language plpgsql security definer set search_path = public, pg_temp as $$
@@ -95,15 +91,14 @@ export function auditSql(): string[] {
       return null;
     end $$`,
   ];
+  // The WHEN clause keeps the cost of a switched-off audit (pipeline, import) to an expression per
+  // row, not a PL/pgSQL call: pg_has_role is answered from the backend's membership cache (and is
+  // true for superusers).
+  const on = `coalesce(current_setting('helpdesk.audit', true), 'on') <> 'off'`;
+  const when = server ? `${on} or not (pg_has_role(session_user, 'helpdesk_admin', 'member') or pg_has_role(session_user, 'helpdesk_pipeline', 'member'))` : on;
   for (const [table, events] of Object.entries(AUDITED)) {
     statements.push(`drop trigger if exists helpdesk_audit on "${table}"`);
-    // The WHEN clause keeps the cost of a switched-off audit (pipeline, import) to an expression
-    // per row instead of a PL/pgSQL call.
-    statements.push(
-      `create trigger helpdesk_audit after ${events} on "${table}" for each row
-       when (coalesce(current_setting('helpdesk.audit', true), 'on') <> 'off' or not helpdesk_may_skip_audit())
-       execute function helpdesk_audit()`,
-    );
+    statements.push(`create trigger helpdesk_audit after ${events} on "${table}" for each row when (${when}) execute function helpdesk_audit()`);
   }
   return statements;
 }

@@ -40,9 +40,13 @@ describe.skipIf(onServer)('on the embedded database (one local user)', () => {
     expect((await runCli(['tickets', 'update', t!.number, '--status', status], { database })).code).toBe(0);
     const audit = JSON.parse((await runCli(['audit', '--table', 'tickets', '--json'], { database })).stdout);
     expect(audit[0]).toMatchObject({ login: 'postgres', table: 'tickets', action: 'update', old: { status: t!.status }, new: { status } });
-    // The import wrote no audit row per ticket.
+    // The import wrote one audit row, not one per ticket.
     const [{ n }] = (await sql<{ n: number }>(database, `select count(*)::int as n from audit_log where table_name = 'tickets'`)) as [{ n: number }];
-    expect(n).toBe(1);
+    expect(n).toBe(2);
+    const imported = JSON.parse((await runCli(['audit', '--table', 'tickets', '--json'], { database })).stdout).find((r: { action: string }) => r.action === 'import');
+    expect(imported).toMatchObject({ login: 'postgres', new: { file: history, created: 108, skipped: 0 } });
+    const piped = await runCli(['audit', '--table', 'tickets'], { database });
+    expect(piped.stdout).toContain(`\ttickets\timport\t\timported 108 tickets from ${history} (0 skipped)\n`);
   });
 });
 

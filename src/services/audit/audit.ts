@@ -75,6 +75,7 @@ export function describeChange(row: AuditRow): string {
   if (row.action === 'update' && row.old && row.new) {
     return Object.keys(row.new).map((k) => `${k}: ${show(row.old![k])} → ${show(row.new![k])}`).join(', ');
   }
+  if (row.action === 'import' && row.new) return `imported ${show(row.new.created)} tickets from ${show(row.new.file)} (${show(row.new.skipped)} skipped)`;
   const values = row.new ?? row.old ?? {};
   const label = values.name ?? values.email ?? values.number ?? values.login ?? row.rowId;
   return `${row.action === 'insert' ? 'created' : 'deleted'} ${show(label)}`;

@@ -230,6 +230,13 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
           addContributionsSql(options.statsTimeZone, { ticketWhere: `tk.id in (select id from ${STAGING})`, predictionWhere: 'false' }),
         );
       }
+      // One audit row for the whole import instead of one per ticket (see the audit switch above).
+      if (counts.tickets > 0) {
+        await session.query(
+          `insert into audit_log (login, table_name, action, new_values, command) values (session_user, 'tickets', 'import', $1::jsonb, nullif(current_setting('application_name', true), ''))`,
+          [JSON.stringify({ file: summary.file, created: counts.tickets, skipped: staged - counts.tickets, rejected, usersCreated: summary.usersCreated, samplesCreated: counts.samples })],
+        );
+      }
       if (options.dryRun) {
         await session.rollback();
       } else {
