@@ -138,6 +138,10 @@ export const TABLE_GRANTS: Record<string, Grants> = {
   operator_logins: { helpdesk_pipeline: 'select', helpdesk_agent: 'select' },
   audit_log: { helpdesk_agent: 'select' },
   helpdesk_migrations: { helpdesk_pipeline: 'select', helpdesk_agent: 'select', helpdesk_analyst: 'select' },
+  // Tables other branches add (skipped until they exist): the statistics settings are read by
+  // everyone; the pipeline writes events. Review these lines when those branches land.
+  settings: { helpdesk_pipeline: 'select', helpdesk_agent: 'select', helpdesk_analyst: 'select' },
+  events: { helpdesk_pipeline: 'select, insert' },
 };
 
 /** Columns the analysts' views replace (everything else is passed through). */
