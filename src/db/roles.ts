@@ -131,9 +131,9 @@ export const TABLE_GRANTS: Record<string, Grants> = {
   // to daily_stats (they cannot delete; `stats rebuild` recomputes it from the tickets).
   daily_stats: { helpdesk_pipeline: 'select, insert, update, delete', helpdesk_agent: 'select, insert, update', helpdesk_analyst: 'select' },
   // A correction records the ticket's text as a human sample: agents write samples and find
-  // one by its hash, without reading other texts.
+  // one by its hash (with its labels), without reading other texts.
   training_samples: {
-    helpdesk_agent: 'select (id, content_hash), insert, update (text, language, category, priority, issue_type, department, label_source, ticket_id)',
+    helpdesk_agent: 'select (id, content_hash, category, department, priority, issue_type), insert, update (text, language, category, priority, issue_type, department, label_source, ticket_id)',
   },
   operator_logins: { helpdesk_pipeline: 'select', helpdesk_agent: 'select' },
   audit_log: { helpdesk_agent: 'select' },
