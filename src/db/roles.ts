@@ -108,7 +108,7 @@ export function auditSql(server: boolean): string[] {
 
 type Grants = Partial<Record<Exclude<HelpdeskRole, 'helpdesk_admin'>, string>>;
 
-const TICKET_WORK_COLUMNS = 'status, priority, category_id, department_id, operator_id, updated_at, first_response_at, resolved_at, closed_at';
+const TICKET_WORK_COLUMNS = 'status, priority, category_id, department_id, operator_id, updated_at, first_response_at, resolved_at, closed_at, human_fields';
 const REVIEW_COLUMNS = 'review, corrected_category_id, corrected_department_id, corrected_priority, corrected_issue_type, reviewed_at';
 
 /**
