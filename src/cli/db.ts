@@ -63,4 +63,35 @@ export function registerDbCommands(program: Command, context: ContextFor): void 
       await dbMakeMigration(context(command), name);
     });
 
+  db.command('roles')
+    .description('create the helpdesk roles, bring their grants up to date, and list who has what (PostgreSQL server only)')
+    .option('--json', 'print the roles and logins as JSON')
+    .addHelpText('after', examples(['helpdesk db roles', 'helpdesk db roles --json']) + '\nRoles: helpdesk_admin, helpdesk_pipeline, helpdesk_agent, helpdesk_analyst (see the README).\n')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const { dbRoles } = await import('../commands/db/roles.ts');
+      await dbRoles(context(command), options);
+    });
+
+  db.command('grant')
+    .description('make a database login a member of a helpdesk role; --operator ties an agent to an operator (and so to a department)')
+    .argument('<login>', 'an existing login (create it with createuser)')
+    .argument('<role>', 'helpdesk_admin, helpdesk_pipeline, helpdesk_agent or helpdesk_analyst')
+    .option('--operator <email>', 'the operator this agent login works as')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', examples(['helpdesk db grant ana helpdesk_agent --operator a.nurlanova@company.example.kz', 'helpdesk db grant bi_reader helpdesk_analyst']))
+    .action(async (login: string, role: string, options: { operator?: string; json?: boolean }, command: Command) => {
+      const { dbGrant } = await import('../commands/db/roles.ts');
+      await dbGrant(context(command), login, role, options);
+    });
+
+  db.command('revoke')
+    .description("take a helpdesk role from a login (an agent's tie to an operator goes with it)")
+    .argument('<login>', 'the login')
+    .argument('<role>', 'the helpdesk role')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', examples(['helpdesk db revoke ana helpdesk_agent']))
+    .action(async (login: string, role: string, options: { json?: boolean }, command: Command) => {
+      const { dbRevoke } = await import('../commands/db/roles.ts');
+      await dbRevoke(context(command), login, role, options);
+    });
 }

@@ -13,6 +13,7 @@ import { registerStatsCommands } from './stats.ts';
 import { registerDemoCommands } from './demo.ts';
 import { registerModelCommands } from './model.ts';
 import { registerExportCommands } from './export.ts';
+import { registerAuditCommands } from './audit.ts';
 import { examples, commandLine, type ContextFactory, type ContextFor } from './shared.ts';
 import { completionScript, SHELLS, type Shell } from './completion.ts';
 
@@ -36,7 +37,7 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
     .addHelpText(
       'after',
       examples(['helpdesk db init', 'helpdesk db status --json', 'DATABASE_URL=postgres://postgres@127.0.0.1/helpdesk helpdesk db init']) +
-        '\nExit codes: 0 ok, 1 failure or failed check, 2 usage or input error, 3 database unreachable or locked.\n',
+        '\nExit codes: 0 ok, 1 failure or failed check, 2 usage or input error, 3 database unreachable or locked, 4 not allowed (the login lacks the helpdesk role).\n',
     );
 
   const context: ContextFor = (command) => {
@@ -59,6 +60,7 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
   registerModelCommands(program, context);
   registerExportCommands(program, context);
   registerCompletionCommand(program);
+  registerAuditCommands(program, context);
 
   return program;
 }

@@ -5,7 +5,7 @@ import { page } from '../output/pager.ts';
 import { pickColumns, pickFields, renderCsv, renderJson, renderTable, type Column, type Format, type TableOptions } from '../output/render.ts';
 import type { Style } from '../output/style.ts';
 import type { Prompter } from '../prompts/prompter.ts';
-import { UsageError } from '../errors.ts';
+import { asRefusal, needsRoles, UsageError } from '../errors.ts';
 
 export interface GlobalOptions {
   databaseUrl?: string | undefined;
@@ -32,7 +32,29 @@ export interface CommandContext {
 }
 
 export function databaseTarget(ctx: CommandContext): DatabaseTarget {
-  return resolveTarget({ databaseUrl: ctx.globals.databaseUrl, dataDir: ctx.globals.dataDir, env: ctx.io.env });
+  const target = resolveTarget({ databaseUrl: ctx.globals.databaseUrl, dataDir: ctx.globals.dataDir, env: ctx.io.env });
+  passwordHint(ctx);
+  return target;
+}
+
+const hinted = new WeakSet<CommandContext['io']>();
+
+/**
+ * A password on the command line ends up in the shell history and in `ps` for everyone on the
+ * machine: say once (per run, on stderr) what to use instead. The password itself is never shown.
+ */
+function passwordHint(ctx: CommandContext): void {
+  const url = ctx.globals.databaseUrl;
+  if (!url || hinted.has(ctx.io)) return;
+  let password = '';
+  try {
+    password = new URL(url).password;
+  } catch {
+    return;
+  }
+  if (!password) return;
+  hinted.add(ctx.io);
+  note(ctx, 'hint: --database-url holds a password, which shells keep in their history and `ps` shows to every user: leave it out and set PGPASSWORD, or use ~/.pgpass or a service file (PGSERVICEFILE)');
 }
 
 /** Opens the database late, hands the command a forked EntityManager, and always closes it. */
@@ -46,8 +68,29 @@ export async function withDatabase<T>(ctx: CommandContext, work: (db: Database) 
   });
   try {
     return await work(db);
+  } catch (error) {
+    // A privilege the login lacks: one line naming the roles the command needs (src/errors.ts).
+    throw asRefusal(error, ctx.commandLine, db.login ?? loginOf(db.target));
   } finally {
     await db.close();
+  }
+}
+
+/**
+ * Refuses up front when a command would otherwise quietly do nothing for this login (an agent's
+ * `pipeline run` sees no new tickets under row-level security and would report none).
+ */
+export async function requirePrivilege(ctx: CommandContext, db: Database, table: string, privilege: 'insert' | 'update' | 'delete'): Promise<void> {
+  const [row] = await db.em.getConnection().execute<{ ok: boolean }[]>(`select has_table_privilege(?, ?) as ok`, [table, privilege]);
+  if (row?.ok !== true) throw needsRoles(ctx.commandLine, db.login ?? loginOf(db.target));
+}
+
+function loginOf(target: DatabaseTarget): string {
+  if (target.kind !== 'postgresql') return 'postgres';
+  try {
+    return decodeURIComponent(new URL(target.url).username) || 'postgres';
+  } catch {
+    return 'postgres';
   }
 }
 

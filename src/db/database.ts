@@ -17,6 +17,8 @@ export interface Database {
   readonly em: EntityManager;
   /** Read once when the database is opened (defaults before the settings table exists). */
   settings: DatabaseSettings;
+  /** The database login (session_user): who the audit trail and a refusal name. */
+  readonly login?: string;
   close(): Promise<void>;
 }
 
@@ -66,8 +68,8 @@ async function openPglite(target: Extract<DatabaseTarget, { kind: 'pglite' }>, o
   try {
     const { MikroORM: PgliteOrm } = await import('@mikro-orm/pglite');
     const orm = (await PgliteOrm.init({ ...sharedOrmOptions(), dbName: clusterDir })) as unknown as MikroORM;
-    await probe(orm, target);
-    return wrap(orm, target, await readDatabaseSettings(orm.em), lock);
+    const login = await probe(orm, target);
+    return wrap(orm, target, await readDatabaseSettings(orm.em), login, lock);
   } catch (error) {
     lock.release();
     throw error;
@@ -83,38 +85,43 @@ async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgresql'
       ...sharedOrmOptions(),
       clientUrl: target.url,
       pool: { min: 0, max: 4 },
-      driverOptions: { connectionTimeoutMillis: 5000 },
+      // application_name names the command in the audit trail (and in pg_stat_activity).
+      driverOptions: { connectionTimeoutMillis: 5000, application_name: `helpdesk ${options.command.replace(/^helpdesk\s+/, '')}`.slice(0, 63) },
     })) as unknown as MikroORM;
   } catch (error) {
     throw connectionError(error, target);
   }
+  let login: string;
   try {
-    await probe(orm, target);
+    login = await probe(orm, target);
   } catch (error) {
     await orm.close(true).catch(() => undefined);
     throw error;
   }
   try {
-    return wrap(orm, target, await readDatabaseSettings(orm.em));
+    return wrap(orm, target, await readDatabaseSettings(orm.em), login);
   } catch (error) {
     await orm.close(true).catch(() => undefined);
     throw error;
   }
 }
 
-async function probe(orm: MikroORM, target: DatabaseTarget): Promise<void> {
+/** Checks the connection and returns the login. */
+async function probe(orm: MikroORM, target: DatabaseTarget): Promise<string> {
   try {
-    await orm.em.getConnection().execute('select 1');
+    const [row] = await orm.em.getConnection().execute<{ login: string }[]>('select session_user as login');
+    return String(row?.login ?? '');
   } catch (error) {
     throw connectionError(error, target);
   }
 }
 
-function wrap(orm: MikroORM, target: DatabaseTarget, settings: DatabaseSettings, lock?: DirectoryLock): Database {
+function wrap(orm: MikroORM, target: DatabaseTarget, settings: DatabaseSettings, login: string, lock?: DirectoryLock): Database {
   let closed = false;
   return {
     target,
     orm,
+    login,
     em: orm.em.fork(),
     settings,
     async close() {

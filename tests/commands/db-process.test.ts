@@ -111,7 +111,11 @@ describe('helpdesk as a process', () => {
     it('unreachable host', async () => {
       const result = await spawnCli(['--database-url', 'postgres://admin:s3cr3t-pw@127.0.0.1:1/helpdesk', 'db', 'status']);
       expect(result.code).toBe(3);
-      expect(result.stderr).toBe('error: cannot open database postgres://admin:***@127.0.0.1:1/helpdesk: connection refused (is the server running?)\n');
+      // A password on the command line also gets the hint (once) to keep it off the command line.
+      expect(result.stderr).toBe(
+        'hint: --database-url holds a password, which shells keep in their history and `ps` shows to every user: leave it out and set PGPASSWORD, or use ~/.pgpass or a service file (PGSERVICEFILE)\n' +
+          'error: cannot open database postgres://admin:***@127.0.0.1:1/helpdesk: connection refused (is the server running?)\n',
+      );
     });
 
     it('wrong password', async () => {

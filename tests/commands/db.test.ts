@@ -10,10 +10,12 @@ const empty = (table: string) => ({ table, rows: table === 'settings' ? 1 : 0 })
 const TABLES = [
   'ai_auto_responses',
   'ai_predictions',
+  'audit_log',
   'categories',
   'daily_stats',
   'departments',
   'ml_models',
+  'operator_logins',
   'operators',
   'settings',
   'ticket_messages',
@@ -33,7 +35,7 @@ afterAll(async () => {
 });
 
 describe('db commands in-process', () => {
-  it('db status --json on a fresh database: 12 empty tables, nothing pending, no drift', async () => {
+  it('db status --json on a fresh database: 14 tables (13 empty), nothing pending, no drift', async () => {
     const result = await runCli(['db', 'status', '--json'], { database });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);

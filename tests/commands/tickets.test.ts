@@ -105,7 +105,10 @@ describe('tickets create and show', () => {
     expect(users).toBe(1);
 
     const shown = await runCli(['tickets', 'show', `#${ticket.number}`, '--json'], { database });
-    expect(JSON.parse(shown.stdout)).toEqual(ticket);
+    const { audit, ...rest } = JSON.parse(shown.stdout);
+    expect(rest).toEqual(ticket);
+    // The audit trail of the ticket: its creation, by the database login.
+    expect(audit).toMatchObject([{ table: 'tickets', action: 'insert', ticketId: ticket.id, new: { number: ticket.number, subject: ticket.subject } }]);
     const piped = await runCli(['tickets', 'show', String(ticket.number)], { database });
     expect(piped.stdout).toContain(`number\t${ticket.number}\n`);
     expect(piped.stdout).toContain('\nmessages (0)\n');

@@ -8,7 +8,7 @@ import { loadActiveModel } from '../../services/model/registry.ts';
 import { resolvePipelineConfig, type ConfigFlags } from '../../services/pipeline/settings.ts';
 import { runPipeline, type PipelineSummary } from '../../services/pipeline/run.ts';
 import { statsTimeZone } from '../calendar.ts';
-import { isTerminal, note, print, withDatabase, tableOptions, type CommandContext } from '../context.ts';
+import { isTerminal, note, print, requirePrivilege, withDatabase, tableOptions, type CommandContext } from '../context.ts';
 
 export interface RunFlags extends ConfigFlags {
   batch: string;
@@ -29,6 +29,7 @@ export async function pipelineRun(ctx: CommandContext, flags: RunFlags): Promise
   const limit = positiveInteger(flags.limit, '--limit');
   const config = resolvePipelineConfig(flags, ctx.io.env);
   const summary = await withDatabase(ctx, async (db) => {
+    await requirePrivilege(ctx, db, 'ai_predictions', 'insert');
     const classifier = ticketClassifier(await loadActiveModel(db.em), config.thresholds.headQuality);
     const progress = progressBar(ctx.io.stderr);
     const started = performance.now();

@@ -1,4 +1,5 @@
 import { renderJson, renderRecord, renderTable, type Column } from '../../output/render.ts';
+import { describeChange, type AuditRow } from '../../services/audit/audit.ts';
 import { showTicket, type TicketDetail } from '../../services/tickets/tickets.ts';
 import { localTime, statsTimeZone } from '../calendar.ts';
 import { isTerminal, print, show, withDatabase, tableOptions, type CommandContext } from '../context.ts';
@@ -6,11 +7,31 @@ import { isTerminal, print, show, withDatabase, tableOptions, type CommandContex
 export async function ticketsShow(ctx: CommandContext, ref: string, options: { json?: boolean }): Promise<void> {
   const ticket = await withDatabase(ctx, async (db) => inTimeZone(await showTicket(db.em, ref), statsTimeZone(db)));
   if (options.json) print(ctx, renderJson(ticket));
-  else show(ctx, describeTicket(ctx, ticket));
+  else show(ctx, describeTicket(ctx, ticket) + describeAudit(ctx, ticket.audit));
+}
+
+/** Who changed the ticket, its messages and predictions, and how (the audit trail). */
+function describeAudit(ctx: CommandContext, audit: AuditRow[] | null): string {
+  if (audit === null) return '';
+  const tty = isTerminal(ctx);
+  let text = `\n${ctx.out.bold(`changes (${audit.length})`)}\n`;
+  if (audit.length > 0) {
+    text += renderTable(
+      [
+        { header: 'at', value: (r: AuditRow) => r.at },
+        { header: 'who', value: (r) => r.login },
+        { header: 'what', value: (r) => (r.table === 'tickets' ? r.action : `${r.table} ${r.action}`) },
+        { header: 'change', value: (r) => describeChange(r) },
+      ],
+      audit,
+      tableOptions(ctx),
+    );
+  }
+  return text;
 }
 
 /** Every time of the ticket as local time of the zone with its offset (the same instants). */
-export function inTimeZone(t: TicketDetail, timeZone: string): TicketDetail {
+export function inTimeZone<T extends TicketDetail>(t: T, timeZone: string): T {
   const local = localTime(timeZone);
   return {
     ...t,

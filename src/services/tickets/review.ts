@@ -91,7 +91,8 @@ export async function recordSample(
   given: { category?: boolean; department?: boolean; priority?: boolean },
   labelSource: Extract<LabelSource, 'human' | 'ai_confirmed'>,
 ): Promise<void> {
-  const existing = await em.findOne(TrainingSample, { contentHash: ticket.contentHash });
+  // Only the id and labels are read: an agent may find a sample by its hash but not read other texts.
+  const existing = await em.findOne(TrainingSample, { contentHash: ticket.contentHash }, { fields: ['id', 'category', 'department', 'priority', 'issueType'] });
   const same = (a: string | null | undefined, b: string | null | undefined) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
   const label = <T extends string>(isGiven: boolean | undefined, now: T | null | undefined, before: string | null | undefined): T | null =>
     isGiven ? (now ?? null) : same(now, before) ? (now as T) : null;

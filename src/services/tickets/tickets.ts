@@ -16,7 +16,8 @@ import {
   type TicketSource,
   type TicketStatus,
 } from '../../entities/index.ts';
-import { NotFoundError, UsageError } from '../../errors.ts';
+import { NotAllowedError, NotFoundError, UsageError } from '../../errors.ts';
+import { canReadAudit, listAudit, type AuditRow } from '../audit/audit.ts';
 import { detectLanguage } from '../../ml/language.ts';
 import { normaliseEmail } from '../email.ts';
 import { nextDay, startOfDay } from '../calendar.ts';
@@ -164,13 +165,32 @@ export async function findTicket(em: EntityManager, ref: string): Promise<Ticket
   if (/^#?\d+$/.test(text)) ticket = await em.findOne(Ticket, { number: Number(text.replace('#', '')) });
   else if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text)) ticket = await em.findOne(Ticket, { id: text.toLowerCase() });
   else throw new UsageError(`ticket must be a number (42 or #42) or an id (UUID) (got "${ref}")`);
-  if (!ticket) throw new NotFoundError(`no ticket ${text}`);
+  if (!ticket) {
+    if (await hiddenByRowSecurity(em, text.replace('#', ''))) {
+      const [me] = await em.getConnection().execute<{ login: string }[]>('select session_user as login');
+      throw new NotAllowedError(`ticket ${text} is not in your departments: it needs helpdesk_admin, or helpdesk_agent tied to an operator of its department (you are "${me?.login}")`);
+    }
+    throw new NotFoundError(`no ticket ${text}`);
+  }
   return ticket;
 }
 
-export async function showTicket(em: EntityManager, ref: string): Promise<TicketDetail> {
+/** The ticket exists but row-level security hides it from this login (PostgreSQL server only). */
+async function hiddenByRowSecurity(em: EntityManager, ref: string): Promise<boolean> {
+  const connection = em.getConnection();
+  const [fn] = await connection.execute<{ ok: boolean }[]>(`select to_regprocedure('helpdesk_ticket_exists(text)') is not null as ok`);
+  if (!fn?.ok) return false;
+  const [row] = await connection.execute<{ ok: boolean }[]>(`select helpdesk_ticket_exists(?) as ok`, [ref]);
+  return row?.ok === true;
+}
+
+export async function showTicket(em: EntityManager, ref: string): Promise<TicketDetail & { audit: AuditRow[] | null }> {
   const ticket = await findTicket(em, ref);
-  return detail(em, ticket);
+  const shown = await detail(em, ticket);
+  // The ticket's audit trail, oldest first; null when this login may not read it (analysts).
+  const kysely = em.getKysely<any>();
+  const audit = (await canReadAudit(kysely)) ? (await listAudit(kysely, { ticketId: ticket.id, limit: 1000 })).reverse() : null;
+  return { ...shown, audit };
 }
 
 async function detail(em: EntityManager, ticket: Ticket): Promise<TicketDetail> {
