@@ -7,12 +7,13 @@ import { MlModel } from './MlModel.ts';
 import { Operator } from './Operator.ts';
 import { Setting } from './Setting.ts';
 import { Ticket } from './Ticket.ts';
+import { TicketEvent } from './TicketEvent.ts';
 import { TicketMessage } from './TicketMessage.ts';
 import { TrainingSample } from './TrainingSample.ts';
 import { User } from './User.ts';
 
-export { AiPrediction, AutoResponse, Category, DailyStat, Department, MlModel, Operator, Setting, Ticket, TicketMessage, TrainingSample, User };
+export { AiPrediction, AutoResponse, Category, DailyStat, Department, MlModel, Operator, Setting, Ticket, TicketEvent, TicketMessage, TrainingSample, User };
 export * from './enums.ts';
 
 /** Every entity, in the order their tables are listed by `db status`. */
-export const ALL_ENTITIES = [Ticket, User, Department, Operator, Category, MlModel, AiPrediction, AutoResponse, TicketMessage, DailyStat, TrainingSample, Setting];
+export const ALL_ENTITIES = [Ticket, User, Department, Operator, Category, MlModel, AiPrediction, AutoResponse, TicketMessage, DailyStat, TrainingSample, Setting, TicketEvent];
