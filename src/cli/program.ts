@@ -13,6 +13,7 @@ import { registerStatsCommands } from './stats.ts';
 import { registerDemoCommands } from './demo.ts';
 import { registerModelCommands } from './model.ts';
 import { registerExportCommands } from './export.ts';
+import { registerSlaCommands } from './sla.ts';
 import { examples, commandLine, type ContextFactory, type ContextFor } from './shared.ts';
 import { completionScript, SHELLS, type Shell } from './completion.ts';
 
@@ -55,6 +56,7 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
   registerTicketsCommands(program, context);
   registerImportCommands(program, context);
   registerPipelineCommands(program, context);
+  registerSlaCommands(program, context);
   registerStatsCommands(program, context);
   registerModelCommands(program, context);
   registerExportCommands(program, context);
