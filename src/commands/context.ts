@@ -35,6 +35,11 @@ export function databaseTarget(ctx: CommandContext): DatabaseTarget {
   return resolveTarget({ databaseUrl: ctx.globals.databaseUrl, dataDir: ctx.globals.dataDir, env: ctx.io.env });
 }
 
+/** Who runs the command, for the event stream's actor: $HELPDESK_ACTOR, else the login name. */
+export function actorName(ctx: CommandContext): string | undefined {
+  return ctx.io.env.HELPDESK_ACTOR || ctx.io.env.USER || ctx.io.env.LOGNAME || undefined;
+}
+
 /** Opens the database late, hands the command a forked EntityManager, and always closes it. */
 export async function withDatabase<T>(ctx: CommandContext, work: (db: Database) => Promise<T>, options: { create?: boolean } = {}): Promise<T> {
   const db = await ctx.openDatabase({
@@ -43,6 +48,7 @@ export async function withDatabase<T>(ctx: CommandContext, work: (db: Database) 
     create: options.create ?? false,
     lockWaitMs: lockWaitMs(ctx),
     onLockWait: (message) => note(ctx, message),
+    actor: actorName(ctx),
   });
   try {
     return await work(db);

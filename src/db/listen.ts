@@ -94,3 +94,14 @@ export function isConnectionLoss(error: unknown): boolean {
   const message = String(e.message ?? '');
   return /Connection terminated|connection (?:is )?(?:closed|ended|lost|refused)|terminating connection|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(message);
 }
+
+/**
+ * Closes a database whose connection was lost without waiting for ever: the pool waits for a
+ * client that a failed query never gave back. Past `ms` the old pool is left behind (its sockets
+ * are dead) and the caller opens a new one.
+ */
+export async function closeWithin(db: { close(): Promise<void> }, ms = 1000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([db.close().catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database.ts';
-import { isConnectionLoss, listen, type Listener } from '../../db/listen.ts';
+import { closeWithin, isConnectionLoss, listen, type Listener } from '../../db/listen.ts';
 import { DECISIONS, type Decision } from '../../entities/enums.ts';
 import { progressBar } from '../../output/progress.ts';
 import { ticketClassifier } from '../../services/model/classify.ts';
@@ -9,7 +9,7 @@ import type { PipelineConfig } from '../../services/pipeline/config.ts';
 import { runPipeline, type DecidedTicket } from '../../services/pipeline/run.ts';
 import { Waker } from '../../services/pipeline/waker.ts';
 import { checkSla } from '../../services/sla/check.ts';
-import { databaseTarget, note, print, type CommandContext } from '../context.ts';
+import { actorName, databaseTarget, note, print, type CommandContext } from '../context.ts';
 
 export interface FollowSettings {
   batchSize: number;
@@ -53,6 +53,12 @@ export async function followPipeline(ctx: CommandContext, settings: FollowSettin
     }
     stopping = true;
     waker.wake();
+    // A batch takes well under a second; should one hang on a dead connection, the promise to
+    // stop within 5 s still holds: exiting closes the connection and the server rolls it back.
+    setTimeout(() => {
+      note(ctx, 'stopped: the open batch did not finish in 4.5 s and is rolled back');
+      process.exit(0);
+    }, 4500).unref();
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
@@ -116,7 +122,7 @@ export async function followPipeline(ctx: CommandContext, settings: FollowSettin
     }
     while (!stopping) {
       try {
-        if (!db) db = await ctx.openDatabase({ target, command: ctx.commandLine });
+        if (!db) db = await ctx.openDatabase({ target, command: ctx.commandLine, actor: actorName(ctx) });
         const current = await activeModelId(db.em.fork());
         if (!classifier || current !== modelId) {
           classifier = ticketClassifier(await loadActiveModel(db.em.fork()), settings.config.thresholds.headQuality);
@@ -146,7 +152,7 @@ export async function followPipeline(ctx: CommandContext, settings: FollowSettin
         if (db) {
           const open = db;
           db = null;
-          await open.close().catch(() => undefined);
+          await closeWithin(open);
         }
         if (stopping) break;
         if (embedded && (error as Error).name === 'DatabaseUnavailableError' && /in use by process/.test((error as Error).message)) {
@@ -165,7 +171,7 @@ export async function followPipeline(ctx: CommandContext, settings: FollowSettin
     process.off('SIGINT', stop);
     status.clear();
     await listener?.close();
-    await db?.close().catch(() => undefined);
+    if (db) await closeWithin(db, 3000);
   }
   const seconds = (performance.now() - started) / 1000;
   if (!settings.json) note(ctx, `stopped: ${decided} ticket(s) decided in ${batches} batch(es) over ${seconds.toFixed(1)} s`);

@@ -1,11 +1,12 @@
-import { isConnectionLoss, listen, type Listener } from '../../db/listen.ts';
+import type { Database } from '../../db/database.ts';
+import { closeWithin, isConnectionLoss, listen, type Listener } from '../../db/listen.ts';
 import { LANGUAGES, TICKET_STATUSES } from '../../entities/enums.ts';
 import { UsageError } from '../../errors.ts';
 import type { Style } from '../../output/style.ts';
 import { EVENT_KINDS, EventCursor, type EventFilter, type TicketEventRow } from '../../services/events/store.ts';
 import { parseTimestamp } from '../../services/import/rows.ts';
 import { Waker } from '../../services/pipeline/waker.ts';
-import { databaseTarget, isTerminal, note, print, withDatabase, type CommandContext } from '../context.ts';
+import { actorName, databaseTarget, isTerminal, note, print, withDatabase, type CommandContext } from '../context.ts';
 
 export interface WatchFlags {
   since?: string;
@@ -81,6 +82,7 @@ export async function ticketsWatch(ctx: CommandContext, flags: WatchFlags): Prom
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   let listener: Listener | null = null;
+  let db: Database | null = null;
   let lost = false;
   const onLost = (message: string): void => {
     if (lost || stopping) return;
@@ -95,7 +97,8 @@ export async function ticketsWatch(ctx: CommandContext, flags: WatchFlags): Prom
     let started = false;
     while (!stopping) {
       try {
-        await withDatabase(ctx, async (db) => {
+        db = await ctx.openDatabase({ target, command: ctx.commandLine, actor: actorName(ctx) });
+        {
           const k = db.em.getKysely<any>();
           if (!started) {
             if (flags.department) filter.departmentId = await departmentId(k, flags.department);
@@ -108,8 +111,13 @@ export async function ticketsWatch(ctx: CommandContext, flags: WatchFlags): Prom
             backoff = 500;
             await waker.wait(pollSeconds * 1000);
           }
-        });
+        }
       } catch (error) {
+        if (db) {
+          const open = db;
+          db = null;
+          await closeWithin(open);
+        }
         if (stopping) break;
         if (!isConnectionLoss(error)) throw error;
         onLost(String((error as Error).message ?? error).split('\n')[0]!.replace(/^cannot open database [^:]+: /, ''));
@@ -121,7 +129,12 @@ export async function ticketsWatch(ctx: CommandContext, flags: WatchFlags): Prom
     process.off('SIGTERM', stop);
     process.off('SIGINT', stop);
     await listener?.close();
+    await closeLast(db);
   }
+}
+
+async function closeLast(db: Database | null): Promise<void> {
+  if (db) await closeWithin(db, 3000);
 }
 
 async function departmentId(db: import('kysely').Kysely<any>, name: string): Promise<string> {
