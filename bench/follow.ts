@@ -20,6 +20,8 @@
 // decided twice (one prediction each), none left new. Targets: median < 1 s and p99 < 2 s at
 // 500 tickets/s with two followers.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { LIVE_TICKETS_MAP, newTicketsCsv } from './generate-tickets.ts';
@@ -84,6 +86,15 @@ function startFollower(): Follower {
   return { child, decided, exited };
 }
 
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 const quantile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 
 async function main(): Promise<void> {
@@ -115,9 +126,11 @@ async function main(): Promise<void> {
     for (;;) {
       const left = Number((await client.query(`select count(*)::int as n from tickets where status = 'new'`)).rows[0].n);
       if (left === 0) break;
-      if (Date.now() - started > (seconds + 120) * 1000) break;
+      if (Date.now() - started > (seconds + 180) * 1000) break;
       await sleep(200);
     }
+    // CPU seconds the followers used (Linux /proc): what a ticket costs, whatever else runs.
+    const cpu = followers.reduce((sum, f) => sum + cpuSeconds(f.child.pid!), 0);
     for (const f of followers) f.child.kill('SIGTERM');
     const codes = await Promise.all(followers.map((f) => f.exited));
 
@@ -153,11 +166,13 @@ async function main(): Promise<void> {
       String(left),
       codes.every((c) => c === 0) ? 'yes' : codes.join('/'),
       followers.map((f) => f.decided.size).join('/'),
+      (cpu * 1000 / Math.max(1, latencies.length)).toFixed(2),
+      loadavg()[0]!.toFixed(1),
     ]);
     log(`  ${tickets.length} tickets, median ${median.toFixed(2)} s, p99 ${p99.toFixed(2)} s, ${fmt(throughput)} tickets/s, decided twice ${twice}, left ${left}`);
   }
   await client.end();
-  const header = ['followers', 'tickets', 'fed/s', 'decided/s', 'median s', 'p99 s', 'max s', 'twice', 'left', 'exit 0', 'per follower'];
+  const header = ['followers', 'tickets', 'fed/s', 'decided/s', 'median s', 'p99 s', 'max s', 'twice', 'left', 'exit 0', 'per follower', 'follower CPU ms/ticket', 'load avg'];
   console.log(`| ${header.join(' | ')} |`);
   console.log(`|${header.map(() => '---').join('|')}|`);
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);

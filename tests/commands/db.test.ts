@@ -16,6 +16,7 @@ const TABLES = [
   'ml_models',
   'operators',
   'settings',
+  'ticket_events',
   'ticket_messages',
   'tickets',
   'training_samples',
@@ -33,7 +34,7 @@ afterAll(async () => {
 });
 
 describe('db commands in-process', () => {
-  it('db status --json on a fresh database: 12 empty tables, nothing pending, no drift', async () => {
+  it('db status --json on a fresh database: 13 empty tables, nothing pending, no drift', async () => {
     const result = await runCli(['db', 'status', '--json'], { database });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
