@@ -153,9 +153,9 @@ describe('departments remove', () => {
     const result = await cli(['departments', 'list']);
     expect(result.stdout).toBe(
       'name\toperators\topen tickets\tqueued\tat capacity\tactive\tdescription\n' +
-        'Field Service\t1\t1\tyes\tOn-site repairs\n' +
-        'IT Support\t2\t2\tyes\tHardware, accounts; "everything else"\n' +
-        'Networks\t1\t1\tyes\t\n',
+        'Field Service\t1\t1\t1\t0\tyes\tOn-site repairs\n' +
+        'IT Support\t2\t2\t0\t0\tyes\tHardware, accounts; "everything else"\n' +
+        'Networks\t1\t1\t0\t0\tyes\t\n',
     );
   });
 
@@ -245,7 +245,7 @@ describe('departments remove', () => {
       JSON.stringify(
         [
           { name: 'IT Support', description: 'Hardware, accounts; "everything else"', active: false, operators: 0, openTickets: 0, queued: 0, atCapacity: 0 },
-          { name: 'Networks', description: null, active: true, operators: 4, openTickets: 4, queued: 0, atCapacity: 0 },
+          { name: 'Networks', description: null, active: true, operators: 4, openTickets: 4, queued: 1, atCapacity: 0 },
         ],
         null,
         2,
