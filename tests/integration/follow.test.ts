@@ -16,7 +16,7 @@ let database: TestDatabase;
 let env: Record<string, string>;
 let url: string;
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<number> {
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<number> {
   const started = Date.now();
   for (;;) {
     if (await check()) return Date.now() - started;
@@ -73,7 +73,7 @@ afterAll(async () => {
   await database?.dispose();
 });
 
-describe.skipIf(!postgres)('pipeline run --follow on PostgreSQL', () => {
+describe.skipIf(!postgres)('pipeline run --follow on PostgreSQL', { timeout: 300_000 }, () => {
   it('decides a ticket created after it started, woken by NOTIFY (the poll is 60 s), and flags SLA breaches', async () => {
     // A routed ticket whose deadline has passed: the follower's first SLA check records it.
     await importNew('sla', 1);
@@ -83,10 +83,10 @@ describe.skipIf(!postgres)('pipeline run --follow on PostgreSQL', () => {
     const created = await runCli(['tickets', 'create', '--body', 'VPN не подключается с утра, помогите', '--email', 'follow@example.kz', '--json'], { database });
     expect(created.code, created.stderr).toBe(0);
     const number = (JSON.parse(created.stdout) as { number: number }).number;
-    const ms = await waitFor('the decision', async () => (await one(`select count(*)::int from tickets where number = ${number} and status <> 'new'`)) === 1, 20_000);
-    // Within a second on an idle machine; the bound here leaves room for a loaded test machine,
-    // and is far below the 60 s poll, so only the notification can explain it.
-    expect(ms).toBeLessThan(10_000);
+    const ms = await waitFor('the decision', async () => (await one(`select count(*)::int from tickets where number = ${number} and status <> 'new'`)) === 1, 55_000);
+    // Not a speed claim (bench/follow.ts measures latency): the follower's safety poll is 60 s,
+    // so a decision before it can only have come from the notification.
+    expect(ms).toBeLessThan(55_000);
     await waitFor('the SLA breach', async () => (await one(`select count(*)::int from ticket_events where kind = 'sla_breached'`)) === 1);
     const result = await stop(follower);
     expect(result.code, result.stderr).toBe(0);
@@ -108,7 +108,7 @@ describe.skipIf(!postgres)('pipeline run --follow on PostgreSQL', () => {
     const killed = await a.exited;
     expect(killed.signal).toBe('SIGKILL');
     await importNew('pair-late', 200);
-    await waitFor('all decided', async () => (await one(`select count(*)::int from tickets where status = 'new'`)) === 0, 60_000);
+    await waitFor('all decided', async () => (await one(`select count(*)::int from tickets where status = 'new'`)) === 0);
     const result = await stop(b);
     expect(result.code, result.stderr).toBe(0);
     expect(killed.stdout.trim().split('\n').length).toBeGreaterThan(0);
@@ -121,6 +121,7 @@ describe.skipIf(!postgres)('pipeline run --follow on PostgreSQL', () => {
     await waitFor('the first batches', async () => (await one(`select count(*)::int from tickets where external_id like 'term-%' and status <> 'new'`)) >= 40);
     const result = await stop(follower);
     expect(result.code, result.stderr).toBe(0);
+    // The promise of the command (it gives up on a hung batch after 4.5 s), not a speed claim.
     expect(result.ms).toBeLessThan(5000);
     const left = await one(`select count(*)::int from tickets where status = 'new'`);
     expect(left).toBeGreaterThan(0);
@@ -129,7 +130,7 @@ describe.skipIf(!postgres)('pipeline run --follow on PostgreSQL', () => {
     expect(printed).toBe(await one(`select count(*)::int from tickets where external_id like 'term-%' and status <> 'new'`));
     // The rest is picked up by the next follower.
     const next = await startFollower();
-    await waitFor('the rest', async () => (await one(`select count(*)::int from tickets where status = 'new'`)) === 0, 60_000);
+    await waitFor('the rest', async () => (await one(`select count(*)::int from tickets where status = 'new'`)) === 0);
     expect((await stop(next)).code).toBe(0);
     await expectDecidedOnce();
   });
@@ -145,7 +146,7 @@ describe.skipIf(!postgres)('pipeline run --follow on PostgreSQL', () => {
     await sleep(300);
     await importNew('cut-after', 30);
     try {
-      await waitFor('the tickets after the cut', async () => (await one(`select count(*)::int from tickets where status = 'new'`)) === 0, 30_000);
+      await waitFor('the tickets after the cut', async () => (await one(`select count(*)::int from tickets where status = 'new'`)) === 0);
     } catch (error) {
       const activity = await sql(database, `select application_name, state, left(query, 60) as q from pg_stat_activity where datname = current_database()`);
       const left = await sql(database, `select external_id, status from tickets where status = 'new' limit 3`);
@@ -159,7 +160,7 @@ describe.skipIf(!postgres)('pipeline run --follow on PostgreSQL', () => {
   });
 });
 
-describe.skipIf(!postgres)('tickets watch on PostgreSQL', () => {
+describe.skipIf(!postgres)('tickets watch on PostgreSQL', { timeout: 300_000 }, () => {
   it('--since replays, then follows, with no gap and no duplicate at the seam, even across a long transaction', async () => {
     const since = new Date(Date.now() - 1000);
     await importNew('watch-before', 20);
@@ -183,7 +184,7 @@ describe.skipIf(!postgres)('tickets watch on PostgreSQL', () => {
     await waitFor('all decided', async () => (await one(`select count(*)::int from tickets where status = 'new'`)) === 0);
     expect((await stop(follower)).code).toBe(0);
     const expected = (await sql<{ id: string }>(database, `select id::text as id from ticket_events where created_at >= '${since.toISOString()}' order by id`)).map((r) => r.id);
-    await waitFor('the watcher to print every event', async () => watcher.child.stdout !== null && countLines(watcherOut(watcher)) >= expected.length, 20_000);
+    await waitFor('the watcher to print every event', async () => watcher.child.stdout !== null && countLines(watcherOut(watcher)) >= expected.length);
     const result = await stop(watcher);
     expect(result.code, result.stderr).toBe(0);
     const events = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; event: string });
