@@ -155,14 +155,14 @@ describe.skipIf(process.env.DATABASE_URL !== undefined)('pipeline run --follow o
     expect((await runCli(['model', 'train', '--activate'], { database })).code).toBe(0);
     await database.db.close();
     const env = { ...database.env, NO_COLOR: '1' };
-    const follower = startCli(['pipeline', 'run', '--follow', '--poll', '1', '--json'], env);
+    const follower = startCli(['pipeline', 'run', '--follow', '--poll', '3', '--json'], env);
     let stderr = '';
     follower.child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    await waitUntil(() => stderr.includes('following new tickets'), 30_000);
-    expect(stderr).toContain('it serves one process at a time, so this looks every 1 s and releases the database in between');
+    await waitUntil(() => stderr.includes('following new tickets'), 200_000);
+    expect(stderr).toContain('it serves one process at a time, so this looks every 3 s and releases the database in between');
     // Another process writes while the follower sleeps (it retries while the follower has its turn).
     let created: Awaited<ReturnType<typeof spawnCli>> | undefined;
-    for (let attempt = 0; attempt < 40; attempt++) {
+    for (let attempt = 0; attempt < 100; attempt++) {
       created = await spawnCli(['tickets', 'create', '--body', 'Ноутбук не включается после обновления', '--json'], env);
       if (created.code !== 3) break;
       expect(created.stderr).toContain('is in use by process');
@@ -171,11 +171,11 @@ describe.skipIf(process.env.DATABASE_URL !== undefined)('pipeline run --follow o
     const number = String((JSON.parse(created!.stdout) as { number: number }).number);
     let out = '';
     follower.child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    await waitUntil(() => out.split('\n').some((l) => l.includes(`"${number}"`)), 60_000);
+    await waitUntil(() => out.split('\n').some((l) => l.includes(`"${number}"`)), 200_000);
     follower.child.kill('SIGTERM');
     const result = await follower.exited;
     expect(result.code, result.stderr).toBe(0);
-  }, 120_000);
+  }, 600_000);
 });
 
 async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
