@@ -96,7 +96,11 @@ describe('sla check', () => {
     const counters = `select sum(sla_breaches_low + sla_breaches_medium + sla_breaches_high + sla_breaches_critical)::int from daily_stats where department_id is null`;
     const kept = await one(counters);
     expect(kept).toBeGreaterThanOrEqual(3);
-    const snapshot = async () => sql(database, `select day::text, coalesce(department_id::text, '') as d, sla_breaches_low, sla_breaches_medium, sla_breaches_high, sla_breaches_critical, tickets_created, resolved from daily_stats order by 1, 2`);
+    // Rows whose counters all went back to zero (a ticket moved to another department) are left
+    // by the incremental writers and not written by a rebuild: compare the rows that hold something.
+    const snapshot = async () =>
+      sql(database, `select day::text, coalesce(department_id::text, '') as d, sla_breaches_low, sla_breaches_medium, sla_breaches_high, sla_breaches_critical, tickets_created, resolved
+                     from daily_stats where sla_breaches_low + sla_breaches_medium + sla_breaches_high + sla_breaches_critical + tickets_created + resolved <> 0 order by 1, 2`);
     const incremental = await snapshot();
     expect((await runCli(['stats', 'rebuild'], { database })).code).toBe(0);
     expect(await snapshot()).toEqual(incremental);
