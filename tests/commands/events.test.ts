@@ -74,11 +74,16 @@ describe('events written by every writer, in its transaction', () => {
   });
 
   it('a reviewed prediction: "corrected" (and "confirmed") from the prediction\'s review', async () => {
-    const [t] = await sql<{ number: string }>(database, `select number::text as number from tickets where status = 'in_work' and not escalated order by number limit 1`);
-    const moved = await runCli(['tickets', 'update', t!.number, '--department', 'Procurement'], { database });
+    const [t] = await sql<{ number: string; other: string }>(
+      database,
+      `select t.number::text as number, (select c.name from categories c where c.id is distinct from t.category_id and c.active order by c.name limit 1) as other
+       from tickets t join ai_predictions p on p.ticket_id = t.id
+       where t.status = 'in_work' and p.decision = 'routed' and p.review = 'pending' order by t.number limit 1`,
+    );
+    const moved = await runCli(['tickets', 'update', t!.number, '--category', t!.other], { database });
     expect(moved.code, moved.stderr).toBe(0);
-    expect((await kinds()).corrected).toBe(1);
-    await sql(database, `update ai_predictions set review = 'confirmed', reviewed_at = now() where review = 'pending' and ticket_id = (select id from tickets where status = 'auto_resolved' order by number limit 1)`);
+    expect((await kinds()).corrected, moved.stdout + moved.stderr).toBe(1);
+    await sql(database, `update ai_predictions set review = 'confirmed', reviewed_at = now() where id = (select id from ai_predictions where review = 'pending' order by created_at, id limit 1)`);
     expect((await kinds()).confirmed).toBe(1);
   });
 });
