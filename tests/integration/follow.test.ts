@@ -183,7 +183,7 @@ describe.skipIf(!postgres)('tickets watch on PostgreSQL', { timeout: 300_000 }, 
     expect(updated.code, updated.stderr).toBe(0);
     await waitFor('all decided', async () => (await one(`select count(*)::int from tickets where status = 'new'`)) === 0);
     expect((await stop(follower)).code).toBe(0);
-    const expected = (await sql<{ id: string }>(database, `select id::text as id from ticket_events where created_at >= '${since.toISOString()}' order by id`)).map((r) => r.id);
+    const expected = (await sql<{ id: string }>(database, `select e.id::text as id from ticket_events e where e.created_at >= '${since.toISOString()}' order by e.id`)).map((r) => r.id);
     await waitFor('the watcher to print every event', async () => watcher.child.stdout !== null && countLines(watcherOut(watcher)) >= expected.length);
     const result = await stop(watcher);
     expect(result.code, result.stderr).toBe(0);
