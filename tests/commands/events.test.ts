@@ -45,7 +45,7 @@ describe('events written by every writer, in its transaction', () => {
   });
 
   it('the pipeline: one "decided" per prediction with where the ticket went, no "updated"', async () => {
-    const summary = await runPipeline(database.db.em.fork(), fixtureClassifier(), { batchSize: 50, dryRun: false, config: DEFAULT_PIPELINE_CONFIG });
+    const summary = await runPipeline(database.db.em.fork(), fixtureClassifier(), { batchSize: 50, dryRun: false, config: DEFAULT_PIPELINE_CONFIG, statsTimeZone: 'Asia/Almaty' });
     expect(summary.processed).toBeGreaterThan(0);
     const k = await kinds();
     expect(k.decided).toBe(await one(`select count(*)::int from ai_predictions`));

@@ -9,6 +9,7 @@ import type { PipelineConfig } from '../../services/pipeline/config.ts';
 import { runPipeline, type DecidedTicket } from '../../services/pipeline/run.ts';
 import { Waker } from '../../services/pipeline/waker.ts';
 import { checkSla } from '../../services/sla/check.ts';
+import { statsTimeZone } from '../calendar.ts';
 import { actorName, databaseTarget, note, print, type CommandContext } from '../context.ts';
 
 export interface FollowSettings {
@@ -128,9 +129,10 @@ export async function followPipeline(ctx: CommandContext, settings: FollowSettin
           classifier = ticketClassifier(await loadActiveModel(db.em.fork()), settings.config.thresholds.headQuality);
           modelId = current;
         }
-        await runPipeline(db.em.fork(), classifier, { batchSize: settings.batchSize, dryRun: false, config: settings.config, onBatch, shouldStop: () => stopping });
+        const zone = statsTimeZone(db);
+        await runPipeline(db.em.fork(), classifier, { batchSize: settings.batchSize, dryRun: false, config: settings.config, statsTimeZone: zone, onBatch, shouldStop: () => stopping });
         if (!stopping && Date.now() >= nextSla) {
-          const sla = await checkSla(db.em.fork(), { timeZone: settings.config.timeZone });
+          const sla = await checkSla(db.em.fork(), { timeZone: zone });
           nextSla = Date.now() + settings.slaSeconds * 1000;
           if (sla.breached > 0) {
             status.clear();

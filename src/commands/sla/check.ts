@@ -1,6 +1,7 @@
 import { renderJson } from '../../output/render.ts';
 import { resolvePipelineConfig } from '../../services/pipeline/settings.ts';
 import { checkSla } from '../../services/sla/check.ts';
+import { statsTimeZone } from '../calendar.ts';
 import { print, withDatabase, type CommandContext } from '../context.ts';
 
 export interface SlaCheckFlags {
@@ -11,7 +12,7 @@ export interface SlaCheckFlags {
 /** `sla check`: records the open tickets past their SLA deadline as breached, once each (for cron, or without followers). */
 export async function slaCheck(ctx: CommandContext, flags: SlaCheckFlags): Promise<void> {
   const { timeZone } = resolvePipelineConfig({ config: flags.config }, ctx.io.env);
-  const result = await withDatabase(ctx, (db) => checkSla(db.em, { timeZone }));
+  const result = await withDatabase(ctx, (db) => checkSla(db.em, { timeZone: statsTimeZone(db, { zone: timeZone, where: `${flags.config ?? ctx.io.env.HELPDESK_CONFIG}: timeZone` }) }));
   if (flags.json) {
     print(ctx, renderJson(result));
     return;
