@@ -82,3 +82,20 @@ export async function generateTicketsCsv(path: string, rows: number, seed = 42):
   await once(out, 'finish');
   return bytes;
 }
+
+/** Columns of `newTicketsCsv`, for `import tickets - --map ...`: no creation time, so tickets are created at the import's commit. */
+export const LIVE_TICKETS_MAP = 'external_id=ID,email=Email,name=Name,subject=Subject,body=Body';
+
+/**
+ * Generated tickets arriving now (bench/follow.ts, tests/integration/follow.test.ts): external
+ * ids `<prefix>-<n>`, so every call with another prefix adds new tickets; no label, no time.
+ */
+export function newTicketsCsv(prefix: string, rows: number, seed = 7): string {
+  let out = 'ID,Email,Name,Subject,Body\n';
+  let i = 0;
+  for (const row of generatedRows(rows, seed)) {
+    i++;
+    out += [`${prefix}-${i}`, row[1]!, row[2]!, row[3]!, row[4]!].map(csvCell).join(',') + '\n';
+  }
+  return out;
+}

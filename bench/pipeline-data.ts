@@ -21,7 +21,7 @@ export async function undoPipeline(db: SqlRunner): Promise<void> {
     begin;
     delete from ticket_messages m using ai_predictions p where m.ticket_id = p.ticket_id and m.author_kind = 'ai';
     update tickets t set status = 'new', category_id = null, priority = null, issue_type = null, department_id = null, operator_id = null,
-           escalated = false, sla_due_at = null, first_response_at = null, resolved_at = null
+           escalated = false, sla_due_at = null, sla_breached_at = null, first_response_at = null, resolved_at = null
       from ai_predictions p where p.ticket_id = t.id;
     delete from ai_predictions;
     update ai_auto_responses set times_used = 0;

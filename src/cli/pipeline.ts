@@ -19,11 +19,14 @@ export function registerPipelineCommands(program: Command, context: ContextFor):
       .option('--batch <n>', 'tickets per batch (one transaction each)', '500')
       .option('--limit <n>', 'stop after this many tickets')
       .option('--dry-run', 'decide and print, write nothing')
-      .option('--json', 'print the summary as JSON'),
+      .option('--json', 'print the summary as JSON (with --follow: one JSON line per batch)')
+      .option('--follow', 'keep running: decide new tickets as they arrive (PostgreSQL: woken by NOTIFY) until SIGTERM or Ctrl-C')
+      .option('--poll <seconds>', 'with --follow: look for new tickets at least this often (default 10; embedded database: 2)')
+      .option('--sla-every <seconds>', 'with --follow: record SLA breaches this often (default 30)'),
   )
     .addHelpText(
       'after',
-      examples(['helpdesk pipeline run', 'helpdesk pipeline run --dry-run --limit 20', 'helpdesk pipeline run --batch 1000 --json', 'helpdesk pipeline run --escalate-threshold 0.5']),
+      examples(['helpdesk pipeline run', 'helpdesk pipeline run --dry-run --limit 20', 'helpdesk pipeline run --batch 1000 --json', 'helpdesk pipeline run --escalate-threshold 0.5', 'helpdesk pipeline run --follow --json >> /var/log/helpdesk/pipeline.jsonl']),
     )
     .action(async (flags, command: Command) => {
       const { pipelineRun } = await import('../commands/pipeline/run.ts');

@@ -14,6 +14,7 @@ import { registerDemoCommands } from './demo.ts';
 import { registerModelCommands } from './model.ts';
 import { registerExportCommands } from './export.ts';
 import { registerAuditCommands } from './audit.ts';
+import { registerSlaCommands } from './sla.ts';
 import { examples, commandLine, type ContextFactory, type ContextFor } from './shared.ts';
 import { completionScript, SHELLS, type Shell } from './completion.ts';
 
@@ -56,6 +57,7 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
   registerTicketsCommands(program, context);
   registerImportCommands(program, context);
   registerPipelineCommands(program, context);
+  registerSlaCommands(program, context);
   registerStatsCommands(program, context);
   registerModelCommands(program, context);
   registerExportCommands(program, context);

@@ -54,6 +54,23 @@ export function registerTicketsCommands(program: Command, context: ContextFor): 
     });
 
   tickets
+    .command('watch')
+    .description('print events as they happen: created, decided, updated, confirmed, corrected, closed, sla_breached, operator_at_capacity')
+    .option('--since <time>', 'first replay the stored events from this time (2026-12-01, 2026-12-01T09:00Z, 15m, 2h, 1d)')
+    .option('--no-follow', 'with --since: print the stored events and exit (the only mode on the embedded database)')
+    .option('--event <kinds>', 'only these events, comma-separated')
+    .option('--department <name>', 'only events of tickets in this department')
+    .option('--language <lang>', 'ru, kk or en')
+    .option('--status <status>', "only events leaving the ticket in this status")
+    .option('--poll <seconds>', 'look at least this often even without a notification (default 5)')
+    .option('--json', 'JSON Lines: id, at, event, ticket, ticket_id, department, operator, language, status, actor, data')
+    .addHelpText('after', examples(['helpdesk tickets watch', 'helpdesk tickets watch --since 1h --event decided,sla_breached --department "Service Desk"', 'helpdesk tickets watch --since 2026-12-01 --no-follow --json | jq -c .data']))
+    .action(async (options: Record<string, string | boolean | undefined>, command: Command) => {
+      const { ticketsWatch } = await import('../commands/tickets/watch.ts');
+      await ticketsWatch(context(command), options);
+    });
+
+  tickets
     .command('update')
     .description('change status, priority, category, department or operator; a changed category or department corrects the AI prediction, re-routes and records a training sample')
     .argument('<ticket>', 'ticket number (42 or #42) or id')

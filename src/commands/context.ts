@@ -57,6 +57,11 @@ function passwordHint(ctx: CommandContext): void {
   note(ctx, 'hint: --database-url holds a password, which shells keep in their history and `ps` shows to every user: leave it out and set PGPASSWORD, or use ~/.pgpass or a service file (PGSERVICEFILE)');
 }
 
+/** Who runs the command, for the event stream's actor: $HELPDESK_ACTOR, else the login name. */
+export function actorName(ctx: CommandContext): string | undefined {
+  return ctx.io.env.HELPDESK_ACTOR || ctx.io.env.USER || ctx.io.env.LOGNAME || undefined;
+}
+
 /** Opens the database late, hands the command a forked EntityManager, and always closes it. */
 export async function withDatabase<T>(ctx: CommandContext, work: (db: Database) => Promise<T>, options: { create?: boolean } = {}): Promise<T> {
   const db = await ctx.openDatabase({
@@ -65,6 +70,7 @@ export async function withDatabase<T>(ctx: CommandContext, work: (db: Database) 
     create: options.create ?? false,
     lockWaitMs: lockWaitMs(ctx),
     onLockWait: (message) => note(ctx, message),
+    actor: actorName(ctx),
   });
   try {
     return await work(db);

@@ -31,6 +31,9 @@ export function sharedOrmOptions(): Partial<Options> {
   return {
     entities: ALL_ENTITIES,
     extensions: [Migrator],
+    // Triggers and their functions (the event stream, migration 20261202050000) are written by
+    // migrations only: the entities do not declare them, so drift checks must not drop them.
+    schemaGenerator: { ignoreTriggers: true, ignoreRoutines: true },
     // Entities are defined in code; no folder discovery, no metadata cache files next to the data.
     discovery: { warnWhenNoEntities: true },
     metadataCache: { enabled: false },

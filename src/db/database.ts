@@ -32,6 +32,14 @@ export interface OpenOptions {
   lockWaitMs?: number;
   /** Told once when the command starts waiting for the lock. */
   onLockWait?: (message: string) => void;
+  /** Who runs it (the OS user): the event triggers record it as the actor of a change. */
+  actor?: string | undefined;
+}
+
+/** The actor as a session setting value: letters, digits and . _ @ + - only (it travels in the startup options). */
+function safeActor(actor: string | undefined): string | undefined {
+  if (!actor) return undefined;
+  return actor.replace(/[^A-Za-z0-9._@+-]/g, '_').slice(0, 100);
 }
 
 /** Layout of an embedded data directory: the PGlite cluster and our lock file beside it. */
@@ -69,6 +77,8 @@ async function openPglite(target: Extract<DatabaseTarget, { kind: 'pglite' }>, o
     const { MikroORM: PgliteOrm } = await import('@mikro-orm/pglite');
     const orm = (await PgliteOrm.init({ ...sharedOrmOptions(), dbName: clusterDir })) as unknown as MikroORM;
     const login = await probe(orm, target);
+    const actor = safeActor(options.actor);
+    if (actor) await orm.em.getConnection().execute(`select set_config('helpdesk.actor', '${actor}', false)`);
     return wrap(orm, target, await readDatabaseSettings(orm.em), login, lock);
   } catch (error) {
     lock.release();
@@ -85,8 +95,13 @@ async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgresql'
       ...sharedOrmOptions(),
       clientUrl: target.url,
       pool: { min: 0, max: 4 },
-      // application_name names the command in the audit trail (and in pg_stat_activity).
-      driverOptions: { connectionTimeoutMillis: 5000, application_name: `helpdesk ${options.command.replace(/^helpdesk\s+/, '')}`.slice(0, 63) },
+      // Named in pg_stat_activity and in the audit trail (its command column), and the actor for
+      // the event triggers (helpdesk.actor).
+      driverOptions: {
+        connectionTimeoutMillis: 5000,
+        application_name: `helpdesk: ${options.command}`.slice(0, 63),
+        ...(safeActor(options.actor) ? { options: `-c helpdesk.actor=${safeActor(options.actor)}` } : {}),
+      },
     })) as unknown as MikroORM;
   } catch (error) {
     throw connectionError(error, target);

@@ -138,10 +138,11 @@ export const TABLE_GRANTS: Record<string, Grants> = {
   operator_logins: { helpdesk_pipeline: 'select', helpdesk_agent: 'select' },
   audit_log: { helpdesk_agent: 'select' },
   helpdesk_migrations: { helpdesk_pipeline: 'select', helpdesk_agent: 'select', helpdesk_analyst: 'select' },
-  // Tables other branches add (skipped until they exist): the statistics settings are read by
-  // everyone; the pipeline writes events. Review these lines when those branches land.
+  // The statistics settings are read by everyone. The event stream is written by triggers that
+  // run as their owner (below), so nobody needs to insert; followers and `sla check` read it.
+  // Agents and analysts do not: events carry no row-level security.
   settings: { helpdesk_pipeline: 'select', helpdesk_agent: 'select', helpdesk_analyst: 'select' },
-  events: { helpdesk_pipeline: 'select, insert' },
+  ticket_events: { helpdesk_pipeline: 'select' },
 };
 
 /** Columns the analysts' views replace (everything else is passed through). */
@@ -245,6 +246,12 @@ export async function syncRoles(exec: Sql): Promise<void> {
   }
   for (const r of await exec(`select p.oid::regprocedure::text as sig from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'public' and p.proname like 'helpdesk%'`)) {
     await exec(`alter function ${String(r.sig)} owner to helpdesk_admin`);
+  }
+  // The event triggers write ticket_events for whoever changed a ticket (an agent's update, the
+  // pipeline's decision): they run as their owner, so writing events needs no grant.
+  for (const r of await exec(`select p.oid::regprocedure::text as sig from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'public' and p.proname like 'ticket_events_%'`)) {
+    await exec(`alter function ${String(r.sig)} owner to helpdesk_admin`);
+    await exec(`alter function ${String(r.sig)} security definer set search_path = public, pg_temp`);
   }
 
   const others = ROLES.slice(1).join(', ');

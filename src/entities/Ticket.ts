@@ -14,6 +14,10 @@ export const TicketSchema = defineEntity({
     { name: 'tickets_status_created_idx', properties: ['status', 'createdAt'] },
     { name: 'tickets_created_idx', properties: ['createdAt'] },
     { name: 'tickets_content_hash_idx', properties: ['contentHash'] },
+    {
+      name: 'tickets_sla_watch_idx',
+      expression: `create index "tickets_sla_watch_idx" on "tickets" ("sla_due_at") where "sla_breached_at" is null and "status" in ('new', 'in_work', 'waiting')`,
+    },
   ],
   uniques: [{ name: 'tickets_source_external_id_unique', properties: ['source', 'externalId'] }],
   properties: {
@@ -54,6 +58,8 @@ export const TicketSchema = defineEntity({
      * no creation time): the statistics count the ticket but leave its durations out.
      */
     durationsUnknown: p.boolean().default(false),
+    /** When the SLA monitor found it open past sla_due_at (set once; `helpdesk sla check`). */
+    slaBreachedAt: p.datetime().nullable(),
     messages: () => p.oneToMany(TicketMessage).mappedBy('ticket'),
     predictions: () => p.oneToMany(AiPrediction).mappedBy('ticket'),
   },

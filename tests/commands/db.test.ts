@@ -18,6 +18,7 @@ const TABLES = [
   'operator_logins',
   'operators',
   'settings',
+  'ticket_events',
   'ticket_messages',
   'tickets',
   'training_samples',
@@ -35,7 +36,7 @@ afterAll(async () => {
 });
 
 describe('db commands in-process', () => {
-  it('db status --json on a fresh database: 14 tables (13 empty), nothing pending, no drift', async () => {
+  it('db status --json on a fresh database: 15 tables (14 empty), nothing pending, no drift', async () => {
     const result = await runCli(['db', 'status', '--json'], { database });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);

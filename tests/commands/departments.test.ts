@@ -74,27 +74,27 @@ describe('departments add, list, show, update', () => {
       code: 0,
       stderr: '',
       stdout:
-        'name\toperators\topen tickets\tactive\tdescription\n' +
-        'Field Service\t0\t0\tyes\tOn-site repairs\n' +
-        'IT Support\t0\t0\tyes\tHardware, accounts; "everything else"\n' +
-        'Network\t0\t0\tno\t\n',
+        'name\toperators\topen tickets\tqueued\tat capacity\tactive\tdescription\n' +
+        'Field Service\t0\t0\t0\t0\tyes\tOn-site repairs\n' +
+        'IT Support\t0\t0\t0\t0\tyes\tHardware, accounts; "everything else"\n' +
+        'Network\t0\t0\t0\t0\tno\t\n',
     });
     const json = await cli(['departments', 'list', '--json']);
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual([
-      { name: 'Field Service', description: 'On-site repairs', active: true, operators: 0, openTickets: 0 },
-      { name: 'IT Support', description: 'Hardware, accounts; "everything else"', active: true, operators: 0, openTickets: 0 },
-      { name: 'Network', description: null, active: false, operators: 0, openTickets: 0 },
+      { name: 'Field Service', description: 'On-site repairs', active: true, operators: 0, openTickets: 0, queued: 0, atCapacity: 0 },
+      { name: 'IT Support', description: 'Hardware, accounts; "everything else"', active: true, operators: 0, openTickets: 0, queued: 0, atCapacity: 0 },
+      { name: 'Network', description: null, active: false, operators: 0, openTickets: 0, queued: 0, atCapacity: 0 },
     ]);
     const csv = await cli(['departments', 'list', '--format', 'csv']);
     expect(csv.stdout).toBe(
-      'name,description,active,operators,openTickets\n' +
-        'Field Service,On-site repairs,true,0,0\n' +
-        'IT Support,"Hardware, accounts; ""everything else""",true,0,0\n' +
-        'Network,,false,0,0\n',
+      'name,description,active,operators,openTickets,queued,atCapacity\n' +
+        'Field Service,On-site repairs,true,0,0,0,0\n' +
+        'IT Support,"Hardware, accounts; ""everything else""",true,0,0,0,0\n' +
+        'Network,,false,0,0,0,0\n',
     );
     const table = await cli(['departments', 'list'], { tty: true, env: { NO_COLOR: '1' } });
-    expect(table.stdout).toContain('│ IT Support    │         0 │            0 │ yes    │ Hardware, accounts; "everything else" │');
+    expect(table.stdout).toContain('│ IT Support    │         0 │            0 │      0 │           0 │ yes    │ Hardware, accounts; "everything else" │');
     expect(await cli(['departments', 'list', '--format', 'xml'])).toMatchObject({ code: 2, stdout: '' });
   });
 
@@ -152,10 +152,10 @@ describe('departments remove', () => {
   it('the list shows operator counts and open tickets', async () => {
     const result = await cli(['departments', 'list']);
     expect(result.stdout).toBe(
-      'name\toperators\topen tickets\tactive\tdescription\n' +
-        'Field Service\t1\t1\tyes\tOn-site repairs\n' +
-        'IT Support\t2\t2\tyes\tHardware, accounts; "everything else"\n' +
-        'Networks\t1\t1\tyes\t\n',
+      'name\toperators\topen tickets\tqueued\tat capacity\tactive\tdescription\n' +
+        'Field Service\t1\t1\t1\t0\tyes\tOn-site repairs\n' +
+        'IT Support\t2\t2\t0\t0\tyes\tHardware, accounts; "everything else"\n' +
+        'Networks\t1\t1\t0\t0\tyes\t\n',
     );
   });
 
@@ -244,8 +244,8 @@ describe('departments remove', () => {
     expect((await cli(['departments', 'list', '--json'])).stdout).toBe(
       JSON.stringify(
         [
-          { name: 'IT Support', description: 'Hardware, accounts; "everything else"', active: false, operators: 0, openTickets: 0 },
-          { name: 'Networks', description: null, active: true, operators: 4, openTickets: 4 },
+          { name: 'IT Support', description: 'Hardware, accounts; "everything else"', active: false, operators: 0, openTickets: 0, queued: 0, atCapacity: 0 },
+          { name: 'Networks', description: null, active: true, operators: 4, openTickets: 4, queued: 1, atCapacity: 0 },
         ],
         null,
         2,

@@ -8,10 +8,12 @@ export const departmentsView: ListView<DepartmentRow> = {
     { header: 'name', value: (d) => d.name },
     { header: 'operators', value: (d) => d.operators, align: 'right' },
     { header: 'open tickets', value: (d) => d.openTickets, align: 'right' },
+    { header: 'queued', value: (d) => d.queued, align: 'right' },
+    { header: 'at capacity', value: (d) => d.atCapacity, align: 'right' },
     { header: 'active', value: (d) => yesNo(d.active) },
     { header: 'description', value: (d) => d.description },
   ],
-  fields: ['name', 'description', 'active', 'operators', 'openTickets'],
+  fields: ['name', 'description', 'active', 'operators', 'openTickets', 'queued', 'atCapacity'],
 };
 
 export async function departmentsList(ctx: CommandContext, options: ListOptions): Promise<void> {

@@ -8,13 +8,16 @@ import { loadActiveModel } from '../../services/model/registry.ts';
 import { resolvePipelineConfig, type ConfigFlags } from '../../services/pipeline/settings.ts';
 import { runPipeline, type PipelineSummary } from '../../services/pipeline/run.ts';
 import { statsTimeZone } from '../calendar.ts';
-import { isTerminal, note, print, requirePrivilege, withDatabase, tableOptions, type CommandContext } from '../context.ts';
+import { databaseTarget, isTerminal, note, print, requirePrivilege, withDatabase, tableOptions, type CommandContext } from '../context.ts';
 
 export interface RunFlags extends ConfigFlags {
   batch: string;
   limit?: string;
   dryRun?: boolean;
   json?: boolean;
+  follow?: boolean;
+  poll?: string;
+  slaEvery?: string;
 }
 
 function positiveInteger(value: string | undefined, flag: string): number | undefined {
@@ -24,10 +27,31 @@ function positiveInteger(value: string | undefined, flag: string): number | unde
   return n;
 }
 
+function positiveNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number of seconds (got "${value}")`);
+  return n;
+}
+
 export async function pipelineRun(ctx: CommandContext, flags: RunFlags): Promise<void> {
   const batchSize = positiveInteger(flags.batch, '--batch')!;
   const limit = positiveInteger(flags.limit, '--limit');
   const config = resolvePipelineConfig(flags, ctx.io.env);
+  if (flags.follow) {
+    if (flags.dryRun) throw new UsageError('--follow and --dry-run cannot be combined: a follower writes its decisions');
+    if (limit !== undefined) throw new UsageError('--follow and --limit cannot be combined: a follower runs until it is stopped');
+    const { followPipeline } = await import('./follow.ts');
+    const embedded = databaseTarget(ctx).kind === 'pglite';
+    await followPipeline(ctx, {
+      batchSize,
+      config,
+      pollSeconds: positiveNumber(flags.poll, '--poll') ?? (embedded ? 2 : 10),
+      slaSeconds: positiveNumber(flags.slaEvery, '--sla-every') ?? 30,
+      json: flags.json ?? false,
+    });
+    return;
+  }
   const summary = await withDatabase(ctx, async (db) => {
     await requirePrivilege(ctx, db, 'ai_predictions', 'insert');
     const classifier = ticketClassifier(await loadActiveModel(db.em), config.thresholds.headQuality);

@@ -25,6 +25,10 @@ export interface PipelineOptions {
   /** The database's statistics time zone (daily_stats days). */
   statsTimeZone: string;
   onProgress?: (processed: number) => void;
+  /** After each committed batch (`pipeline run --follow` prints one line per batch). */
+  onBatch?: (decided: DecidedTicket[], seconds: number) => void;
+  /** Checked before each batch: a follower asked to stop finishes its batch and takes no other. */
+  shouldStop?: () => boolean;
 }
 
 export interface DecidedTicket {
@@ -125,7 +129,8 @@ export async function runPipeline(em: EntityManager, classifier: TicketClassifie
   for (;;) {
     // A dry run is one pass, rolled back: all of `limit` in it (one batch's worth without a limit).
     const size = options.dryRun && options.limit !== undefined ? options.limit : Math.min(options.batchSize, limit - summary.processed);
-    if (size <= 0) break;
+    if (size <= 0 || options.shouldStop?.()) break;
+    const batchStarted = performance.now();
     let decided: DecidedTicket[] = [];
     try {
       await em.transactional(async (tx) => {
@@ -156,6 +161,7 @@ export async function runPipeline(em: EntityManager, classifier: TicketClassifie
     }
     if (options.dryRun) summary.tickets.push(...decided);
     options.onProgress?.(summary.processed);
+    if (!options.dryRun) options.onBatch?.(decided, (performance.now() - batchStarted) / 1000);
     // A dry run rolls back, so the same tickets would be claimed again: one pass only.
     if (options.dryRun || decided.length < size) break;
   }
@@ -187,6 +193,8 @@ async function processBatch(
   ).rows;
   if (claimed.length === 0) return [];
 
+  // The event triggers name the writer; the pipeline's ticket updates are its "decided" events.
+  await sql`select set_config('helpdesk.actor', 'pipeline', true)`.execute(db);
   const texts = claimed.map((t) => `${t.subject}\n${t.body}`);
   const heads = classifier.classify(texts);
   // Everything that does not depend on operator loads is decided before the operators are

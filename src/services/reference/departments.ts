@@ -16,6 +16,10 @@ export interface DepartmentRow {
   operators: number;
   /** Tickets routed to it that are still open (read-only, ignored on import). */
   openTickets: number;
+  /** Open tickets routed to it that wait for a free operator (queued, not escalated; read-only). */
+  queued: number;
+  /** Active operators whose open tickets fill their capacity (read-only). */
+  atCapacity: number;
 }
 
 export interface DepartmentDetail extends DepartmentRow {
@@ -35,11 +39,22 @@ export interface DepartmentPatch {
 const LIST_SQL = `
   select d.name, d.description, d.active,
     (select count(*) from operators o where o.department_id = d.id)::int as operators,
-    (select count(*) from tickets t where t.department_id = d.id and t.status in (${OPEN_STATUS_SQL}))::int as open_tickets
+    (select count(*) from tickets t where t.department_id = d.id and t.status in (${OPEN_STATUS_SQL}))::int as open_tickets,
+    (select count(*) from tickets t where t.department_id = d.id and t.status in (${OPEN_STATUS_SQL}) and t.operator_id is null and not t.escalated)::int as queued,
+    (select count(*) from operators o where o.department_id = d.id and o.active
+       and (select count(*) from tickets t where t.operator_id = o.id and t.status in (${OPEN_STATUS_SQL})) >= o.capacity)::int as at_capacity
   from departments d`;
 
-type ListRecord = { name: string; description: string | null; active: boolean; operators: number; open_tickets: number };
-const toRow = (r: ListRecord): DepartmentRow => ({ name: r.name, description: r.description, active: r.active, operators: Number(r.operators), openTickets: Number(r.open_tickets) });
+type ListRecord = { name: string; description: string | null; active: boolean; operators: number; open_tickets: number; queued: number; at_capacity: number };
+const toRow = (r: ListRecord): DepartmentRow => ({
+  name: r.name,
+  description: r.description,
+  active: r.active,
+  operators: Number(r.operators),
+  openTickets: Number(r.open_tickets),
+  queued: Number(r.queued),
+  atCapacity: Number(r.at_capacity),
+});
 
 export async function listDepartments(em: EntityManager): Promise<DepartmentRow[]> {
   const rows = await em.execute<ListRecord[]>(`${LIST_SQL} order by lower(d.name), d.name`);
@@ -169,7 +184,7 @@ export async function removeDepartment(em: EntityManager, name: string, options:
 export const departmentImport: ImportSpec<DepartmentPatch> = {
   noun: 'department',
   fields: ['name', 'description', 'active'],
-  computed: ['operators', 'openTickets'],
+  computed: ['operators', 'openTickets', 'queued', 'atCapacity'],
   parse: parseDepartment,
   keyOf: (patch) => (patch.name === undefined ? undefined : naturalKey(patch.name)),
   keyFields: ['name'],

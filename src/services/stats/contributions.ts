@@ -35,9 +35,10 @@ import { sqlTimeZone } from '../time-zone.ts';
  *   resolution_seconds_sum     seconds from creation to resolution (resolved_at, else closed_at);
  *                              0 when durations_unknown
  *   closed                     1 when its status is closed
- *   sla_breaches_<priority>    1 when it was resolved after its sla_due_at (by its priority);
- *                              tickets still open past sla_due_at are added by the report at
- *                              read time, since nothing is written when a deadline passes
+ *   sla_breaches_<priority>    1 when it was resolved after its sla_due_at, or the SLA monitor
+ *                              flagged it open past that time (sla_breached_at; `sla check` and
+ *                              the followers add it in their transaction); tickets open past
+ *                              sla_due_at and not flagged yet are added by the report at read time
  * and one flow counter goes to the row of the day it was resolved (same department):
  *   resolved_on_day            1
  * so that the open backlog at the end of day D is the sum over days <= D of
@@ -80,7 +81,7 @@ export function contributionsCte(timeZone: string, ticketWhere = 'true', predict
       from ai_predictions where ${predictionWhere}
       group by ticket_id
     ), tt as (
-      select tk.id, ${groupBy} as grp, tk.history, tk.department_id, tk.created_at, tk.first_response_at, tk.sla_due_at, tk.priority::text as priority, tk.status::text as status,
+      select tk.id, ${groupBy} as grp, tk.history, tk.department_id, tk.created_at, tk.first_response_at, tk.sla_due_at, tk.sla_breached_at, tk.priority::text as priority, tk.status::text as status,
              tk.durations_unknown,
              tk.status in ('auto_resolved', 'closed') as done,
              greatest(coalesce(tk.resolved_at, tk.closed_at, tk.created_at), tk.created_at) as done_at,
@@ -106,7 +107,7 @@ export function contributionsCte(timeZone: string, ticketWhere = 'true', predict
              done::int as resolved,
              (case when done and not durations_unknown then round(extract(epoch from done_at - created_at)) else 0 end)::float8 as resolution_seconds_sum,
              (status = 'closed')::int as closed,
-             ${PRIORITY_COUNTERS.map((p) => `(done and priority = '${p}' and sla_due_at is not null and done_at > sla_due_at)::int as sla_breaches_${p}`).join(',\n             ')},
+             ${PRIORITY_COUNTERS.map((p) => `(priority = '${p}' and sla_due_at is not null and (sla_breached_at is not null or (done and done_at > sla_due_at)))::int as sla_breaches_${p}`).join(',\n             ')},
              0 as resolved_on_day
       from tt
     )`;

@@ -71,7 +71,11 @@ export class DailyAccumulator {
   /** Adds everything collected to daily_stats in one statement, inside the caller's transaction. */
   async flush(db: Kysely<any>): Promise<void> {
     // Changes that cancel out (a ticket contributing the same before and after) write nothing.
-    const rows = [...this.rows.values()].filter((r) => Object.values(r.delta).some((v) => v !== 0));
+    // In one order for every writer (day, then department), so two transactions updating the
+    // same rows (a pipeline batch and an SLA check, say) lock them in the same order: no deadlock.
+    const rows = [...this.rows.values()]
+      .filter((r) => Object.values(r.delta).some((v) => v !== 0))
+      .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : (a.departmentId ?? '').localeCompare(b.departmentId ?? '')));
     this.rows.clear();
     if (rows.length === 0) return;
     const column = (counter: DailyCounter) => rows.map((r) => r.delta[counter] ?? 0);

@@ -300,7 +300,7 @@ async function fromTickets(db: Kysely<any>, range: { from: string; to: string },
   return parts;
 }
 
-/** Tickets created in the range, still open, past their SLA deadline now. */
+/** Tickets created in the range, still open, past their SLA deadline now, not yet flagged (flagged ones are in daily_stats). */
 async function openPastDue(db: Kysely<any>, range: { from: string; to: string }, timeZone: string, by: Dimension | null, now: Date, tickets: string): Promise<Piece[]> {
   const { start, end } = bounds(range, timeZone);
   const tz = zoneLiteral(timeZone);
@@ -311,6 +311,7 @@ async function openPastDue(db: Kysely<any>, range: { from: string; to: string },
       from tickets tk
       where tk.status in ('new', 'in_work', 'waiting') and tk.created_at >= ${start} and tk.created_at < ${end} and ${tickets}
         and tk.sla_due_at < '${now.toISOString()}'::timestamptz and tk.priority is not null
+        and tk.sla_breached_at is null
       group by 1, 2, 3`).execute(db)
   ).rows;
   return rows.map((r) => ({ day: r.day, group: r.grp, values: { [`sla_breaches_${r.priority}`]: Number(r.n) } }));
