@@ -244,11 +244,15 @@ describe('pipeline run and explain with a trained model', () => {
     expect(lines[15]).toBe('review\tpending');
     expect(lines[16]).toMatch(/^held back\t(no|.+: .+)$/);
     expect(lines[17]).toBe('kept from a person\tnothing');
-    expect(lines[18]).toBe('');
-    expect(lines[19]).toBe('head\t1st\t2nd\t3rd');
-    expect(lines[20]).toMatch(/^category\t\S.* [01]\.\d\d\t\S.* [01]\.\d\d\t\S.* [01]\.\d\d$/);
+    // The model was trained on 6,000 English tickets and 36 per language of the fixture history.
+    expect(lines[18]).toBe(
+      routed!.language === 'en' ? 'language in training\ten: 6,036 training samples' : `language in training\t${routed!.language}: 36 training samples: the model barely knows this language`,
+    );
+    expect(lines[19]).toBe('');
+    expect(lines[20]).toBe('head\t1st\t2nd\t3rd');
+    expect(lines[21]).toMatch(/^category\t\S.* [01]\.\d\d\t\S.* [01]\.\d\d\t\S.* [01]\.\d\d$/);
     const routingAt = lines.indexOf('operator\tload\teligible\tnote');
-    expect(routingAt).toBeGreaterThan(20);
+    expect(routingAt).toBeGreaterThan(21);
     const candidates = lines.slice(routingAt + 1, lines.length - 2).map((l) => l.split('\t'));
     expect(candidates.length).toBeGreaterThan(0);
     const chosen = candidates.find((c) => c[0] === routed!.operator);
