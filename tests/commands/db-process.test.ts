@@ -60,7 +60,7 @@ describe('helpdesk as a process', () => {
     const status2 = await spawnCli(['db', 'status', '--json', '--check', '--data-dir', dataDir], baseEnv);
     expect(status2.code).toBe(0);
     const parsed = JSON.parse(status2.stdout);
-    expect(parsed.tables).toHaveLength(12);
+    expect(parsed.tables).toHaveLength(15);
     expect(parsed.pending).toEqual([]);
     expect(parsed.tables).toEqual(JSON.parse(status1.stdout).tables);
     expect(parsed.tables.find((t: { table: string }) => t.table === 'departments').rows).toBeGreaterThan(0);
@@ -147,7 +147,7 @@ describe('helpdesk as a process', () => {
         expect(JSON.parse(second.stdout).migrationsApplied).toEqual([]);
         const status = await spawnCli(['db', 'status', '--json', '--check'], { ...baseEnv, DATABASE_URL: url });
         expect(status.code).toBe(0);
-        expect(JSON.parse(status.stdout).tables).toHaveLength(12);
+        expect(JSON.parse(status.stdout).tables).toHaveLength(15);
       } finally {
         await admin.query(`drop database if exists "${name}" with (force)`);
         await admin.end();

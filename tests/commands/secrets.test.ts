@@ -19,7 +19,8 @@ describe('credentials in a connection string are never printed', () => {
     const result = await runCli(['db', 'status', '--database-url', withSecrets('postgres://admin:Pw0rd@127.0.0.1:1/helpdesk')]);
     expect(result.code).toBe(3);
     expect(result.stderr).toBe(
-      'error: cannot open database postgres://admin:***@127.0.0.1:1/helpdesk?password=***&sslpassword=***&sslkey=/etc/helpdesk/client.key: connection refused (is the server running?)\n',
+      'hint: --database-url holds a password, which shells keep in their history and `ps` shows to every user: leave it out and set PGPASSWORD, or use ~/.pgpass or a service file (PGSERVICEFILE)\n' +
+        'error: cannot open database postgres://admin:***@127.0.0.1:1/helpdesk?password=***&sslpassword=***&sslkey=/etc/helpdesk/client.key: connection refused (is the server running?)\n',
     );
   });
 

