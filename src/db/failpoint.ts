@@ -6,7 +6,8 @@
  * `failpoint NAME` on stderr when it reaches that point, and then wait there for ever, holding
  * whatever it holds (an open transaction, the directory lock), until it is killed. Unset, a
  * failpoint costs one comparison. Names in use: `import:staged`, `import:written`,
- * `import:before-commit`, `import:committed`, `pipeline:batch-written`, `pipeline:batch-committed`.
+ * `import:before-commit`, `import:committed`, `pipeline:batch-claimed` (its tickets locked, before
+ * the operators are), `pipeline:batch-written`, `pipeline:batch-committed`.
  */
 const wanted = parse(process.env.HELPDESK_FAILPOINT);
 const passes = new Map<string, number>();

@@ -189,6 +189,29 @@ describe.runIf(process.env.DATABASE_URL)('two pipeline run processes at once on 
       assigned: (before.routed ?? 0) + (before.queued ?? 0),
     });
   });
+  it('a second worker decides tickets while the first holds a claimed batch: they share the work, not queue behind it', async () => {
+    const client = new pg.Client({ connectionString: env.DATABASE_URL });
+    await client.connect();
+    try {
+      await undoPipeline(client);
+    } finally {
+      await client.end();
+    }
+    await rebuildStats();
+    // The first worker stops with its first batch claimed (FOR UPDATE ... SKIP LOCKED) and open.
+    const holder = startCli(['pipeline', 'run', '--batch', String(BATCH)], { ...env, HELPDESK_FAILPOINT: 'pipeline:batch-claimed' });
+    await holder.stderrShows('failpoint pipeline:batch-claimed\n');
+    // The second claims other tickets and finishes three batches meanwhile. Without SKIP LOCKED it
+    // would wait on the first worker's rows for ever (and this test would time out).
+    const second = await spawnCli(['pipeline', 'run', '--batch', String(BATCH), '--limit', String(3 * BATCH), '--json'], env);
+    expect({ code: second.code, stderr: second.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(second.stdout)).toMatchObject({ processed: 3 * BATCH, batches: 3 });
+    expect(holder.child.exitCode).toBeNull();
+    holder.child.kill('SIGKILL');
+    await holder.exited;
+    // The held batch was never committed: exactly the second worker's tickets are decided.
+    expectConsistent(await readState(), 3 * BATCH);
+  });
   it('with no active operator at all, batches still take turns writing (they deadlocked on the template counters)', async () => {
     const client = new pg.Client({ connectionString: env.DATABASE_URL });
     await client.connect();

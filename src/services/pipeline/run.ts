@@ -192,6 +192,7 @@ async function processBatch(
       for update of t skip locked`.execute(db)
   ).rows;
   if (claimed.length === 0) return [];
+  await failpoint('pipeline:batch-claimed');
 
   // The event triggers name the writer; the pipeline's ticket updates are its "decided" events.
   await sql`select set_config('helpdesk.actor', 'pipeline', true)`.execute(db);
