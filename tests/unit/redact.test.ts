@@ -52,6 +52,10 @@ const REDACTED: [string, string, string][] = [
   ['city phone', 'тел. 250-12-34', 'тел. [phone]'],
   ['phone in brackets', 'звонить (87011234567)', 'звонить [phone]'],
   ['UK phone', '+44 20 7946 0958', '[phone]'],
+  // ten digits: a mobile or a city number without the leading 8 (the rules issue 18 found untested)
+  ['10-digit mobile with spaces', 'звоните 701 123 45 67', 'звоните [phone]'],
+  ['10-digit city number, code in brackets', 'тел (727) 250-12-34', 'тел [phone]'],
+  ['10-digit mobile without separators', 'номер 7011234567', 'номер [phone]'],
 ];
 
 const KEPT: [string, string][] = [
