@@ -20,7 +20,7 @@ const LAST = ['Sokolova', 'Akhmetov', 'Smith', 'Petrov', 'Nurpeisova', 'Brown', 
 const PRIORITIES = ['low', 'medium', 'medium', 'high', 'critical'];
 
 /** A small, fast, seeded PRNG (mulberry32). */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prng } from '../../bench/generate-tickets.ts';
 import { runCli } from '../support/cli.ts';
 import { createTestDatabase, sql, type TestDatabase } from '../support/database.ts';
 
@@ -16,17 +17,7 @@ const ARG_CASES = 200;
 /** Stop starting new cases after this long (the cases run in a fixed order, so a slow machine runs a prefix). */
 const BUDGET_MS = 150_000;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = mulberry32(SEED);
+const random = prng(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const int = (max: number): number => Math.floor(random() * max);
 
