@@ -1,18 +1,18 @@
 // Shared by the benchmarks: number formatting, progress lines, and a fresh helpdesk database.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import pg from 'pg';
+import { sharedDir } from '../tests/support/shared.ts';
 
 export const BIN = fileURLToPath(new URL('../bin/helpdesk', import.meta.url));
 
 /**
- * The shared material (data sets, reference scripts): `HELPDESK_SHARED_DIR`, else `../shared` beside
- * the project. Never an absolute path of one machine.
+ * The shared material (data sets, reference scripts), found by the tests' one rule
+ * (tests/support/shared.ts: `HELPDESK_SHARED_DIR`, an empty value meaning absent, else `../shared`
+ * beside the project); when absent, the `../shared` path, so that a benchmark names what it misses.
  */
-export const SHARED_DIR = process.env.HELPDESK_SHARED_DIR
-  ? resolve(process.env.HELPDESK_SHARED_DIR)
-  : fileURLToPath(new URL('../../shared', import.meta.url));
+export const SHARED_DIR = sharedDir() ?? fileURLToPath(new URL('../../shared', import.meta.url));
 
 export const sharedPath = (...parts: string[]): string => join(SHARED_DIR, ...parts);
 
