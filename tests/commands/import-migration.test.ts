@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadReferenceFixtures } from '../../src/services/reference/fixtures.ts';
 import { seedReferenceData } from '../../src/services/reference/seed.ts';
 import { createTestDatabase, emptyImportedData, sql, type TestDatabase } from '../support/database.ts';
-import { runCli } from '../support/cli.ts';
+import { runCli, spawnCli } from '../support/cli.ts';
 
 // Issue 17 (migrating from another helpdesk) and issue 13 items 6, 10 and 11, on a database
 // seeded with the reference data of fixtures/ (departments, categories, operators).
@@ -93,6 +93,11 @@ describe('presets: each sample export imports with --from NAME alone', () => {
   });
 
   it('import presets lists them; show prints JSON that --preset-file reads back, edited', async () => {
+    // As a process too: bin/helpdesk runs the bundle in dist/ when it is built (npm ci), and the
+    // preset files must be found from there as from the sources.
+    const spawned = await spawnCli(['import', 'presets'], {});
+    expect({ code: spawned.code, stderr: spawned.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(spawned.stdout).toContain('zendesk');
     const list = await runCli(['import', 'presets'], { database });
     expect(list.code).toBe(0);
     expect(list.stdout.split('\n')[0]).toBe('name\tsystem\tdate order\tcolumns read');

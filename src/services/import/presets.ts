@@ -1,4 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../paths.ts';
 import { InputError, UsageError } from '../../errors.ts';
 import { DATE_ORDERS, type DateOrder } from './dates.ts';
 import { IMPORT_FIELDS, type ImportField } from './fields.ts';
@@ -24,7 +26,9 @@ export interface Preset {
   notes?: string[];
 }
 
-const DIRECTORY = new URL('./presets/', import.meta.url);
+// The preset files are data beside this module's source; found from the project root, which the
+// bundle in dist/ knows too (a path relative to this module pointed into dist/, where they are not).
+const DIRECTORY = join(PROJECT_ROOT, 'src', 'services', 'import', 'presets');
 
 export function presetNames(): string[] {
   return readdirSync(DIRECTORY)
@@ -37,7 +41,7 @@ export function loadPreset(name: string): Preset {
   const key = name.trim().toLowerCase();
   const names = presetNames();
   if (!names.includes(key)) throw new UsageError(`--from: unknown preset "${name}"; presets: ${names.join(', ')} (or --preset-file FILE)`);
-  return validatePreset(JSON.parse(readFileSync(new URL(`${key}.json`, DIRECTORY), 'utf8')), `preset ${key}`);
+  return validatePreset(JSON.parse(readFileSync(join(DIRECTORY, `${key}.json`), 'utf8')), `preset ${key}`);
 }
 
 export function readPresetFile(path: string): Preset {
