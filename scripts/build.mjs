@@ -28,6 +28,7 @@ const result = await build({
   banner: { js: "import { createRequire as __helpdeskRequire } from 'node:module'; const require = __helpdeskRequire(import.meta.url);" },
   // MikroORM tells extensions and entities apart by their class names: keep them.
   keepNames: true,
+  minify: true,
   metafile: true,
   logLevel: 'warning',
 });

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
 import type { EntityManager, MikroORM as SqlMikroORM } from '@mikro-orm/sql';
 
 type MikroORM = SqlMikroORM;
@@ -73,17 +74,39 @@ async function openPglite(target: Extract<DatabaseTarget, { kind: 'pglite' }>, o
     mkdirSync(dataDir, { recursive: true });
   }
   const lock = await waitForLock(lockFile, options.command, options.lockWaitMs ?? 0, options.onLockWait);
+  // The cluster starts (WebAssembly compile, then PostgreSQL's own start: most of a command's
+  // time here) while the ORM's modules load and its metadata is discovered, instead of after.
+  const pglite = startPglite(clusterDir);
+  let orm: MikroORM | undefined;
   try {
     const { MikroORM: PgliteOrm } = await import('@mikro-orm/pglite');
-    const orm = (await PgliteOrm.init({ ...sharedOrmOptions(), dbName: clusterDir })) as unknown as MikroORM;
+    orm = (await PgliteOrm.init({ ...sharedOrmOptions(), dbName: clusterDir, driverOptions: { pglite: () => pglite } })) as unknown as MikroORM;
     const login = await probe(orm, target);
     const actor = safeActor(options.actor);
     if (actor) await orm.em.getConnection().execute(`select set_config('helpdesk.actor', '${actor}', false)`);
-    return wrap(orm, target, await readDatabaseSettings(orm.em), login, lock);
+    const settings = await readDatabaseSettings(orm.em);
+    // The ORM leaves an instance it was handed open: closing it is ours.
+    return wrap(orm, target, settings, login, lock, async () => (await pglite).close());
   } catch (error) {
+    await orm?.close(true).catch(() => undefined);
+    await pglite.then((p) => p.close()).catch(() => undefined);
     lock.release();
     throw error;
   }
+}
+
+/**
+ * Opens the PGlite cluster with the type parsers @mikro-orm/pglite would give an instance it
+ * creates itself (createPostgreSqlTypeParsers: dates, timestamps and intervals stay strings, and
+ * their arrays are parsed as text arrays), so results are the same as when the ORM owns it.
+ */
+async function startPglite(clusterDir: string): Promise<PGlite> {
+  const [{ PGlite: Pglite }, { default: array }] = await Promise.all([import('@electric-sql/pglite'), import('postgres-array')]);
+  const raw = (text: string) => text;
+  const parsers: Record<number, (text: string) => unknown> = {};
+  for (const oid of [1082, 1114, 1184, 1186]) parsers[oid] = raw;
+  for (const oid of [1182, 1115, 1185, 1187]) parsers[oid] = (text: string) => array.parse(text);
+  return Pglite.create({ dataDir: clusterDir, parsers });
 }
 
 async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgresql' }>, options: OpenOptions): Promise<Database> {
@@ -131,7 +154,7 @@ async function probe(orm: MikroORM, target: DatabaseTarget): Promise<string> {
   }
 }
 
-function wrap(orm: MikroORM, target: DatabaseTarget, settings: DatabaseSettings, login: string, lock?: DirectoryLock): Database {
+function wrap(orm: MikroORM, target: DatabaseTarget, settings: DatabaseSettings, login: string, lock?: DirectoryLock, closeDriver?: () => Promise<void>): Database {
   let closed = false;
   return {
     target,
@@ -144,6 +167,7 @@ function wrap(orm: MikroORM, target: DatabaseTarget, settings: DatabaseSettings,
       closed = true;
       try {
         await orm.close(true);
+        await closeDriver?.();
       } finally {
         lock?.release();
       }
