@@ -4,7 +4,8 @@
  *
  * `HELPDESK_FAILPOINT=NAME` (or `NAME#N` for its N-th pass) makes the process write
  * `failpoint NAME` on stderr when it reaches that point, and then wait there for ever, holding
- * whatever it holds (an open transaction, the directory lock), until it is killed. Unset, a
+ * whatever it holds (an open transaction, the directory lock), until it is killed, or until it
+ * gets SIGUSR2 and goes on (a test that does something else meanwhile: \`db reset\`). Unset, a
  * failpoint costs one comparison. Names in use: `import:staged`, `import:written`,
  * `import:before-commit`, `import:committed`, `pipeline:batch-claimed` (its tickets locked, before
  * the operators are), `pipeline:batch-written`, `pipeline:batch-committed`.
@@ -25,6 +26,12 @@ export async function failpoint(name: string): Promise<void> {
   if (pass !== wanted.pass) return;
   process.stderr.write(`failpoint ${name}\n`);
   // An interval keeps the event loop alive (an embedded database holds no handle of its own).
-  setInterval(() => undefined, 1 << 30);
-  await new Promise<never>(() => undefined);
+  const alive = setInterval(() => undefined, 1 << 30);
+  await new Promise<void>((resume) =>
+    process.once('SIGUSR2', () => {
+      clearInterval(alive);
+      process.stderr.write(`failpoint ${name} resumed\n`);
+      resume();
+    }),
+  );
 }
