@@ -32,6 +32,11 @@ describe('DateReader: every form, read in UTC unless said', () => {
     ['06/01/2023 19:29', '2023-06-01T19:29:00.000Z', { dateOrder: 'mdy' }],
     ['6/1/2023', '2023-01-06T00:00:00.000Z', { dateOrder: 'dmy' }],
     ['6-1-2023 7:29', '2023-01-06T07:29:00.000Z', { dateOrder: 'dmy' }],
+    // Two-digit years (osTicket's default en_US format, ICU's M/d/yy h:mm a), also with ICU 72's
+    // narrow no-break space before AM/PM
+    ['3/2/26 8:05 AM', '2026-03-02T08:05:00.000Z', { dateOrder: 'mdy' }],
+    ['3/2/26 8:05\u202fPM', '2026-03-02T20:05:00.000Z', { dateOrder: 'mdy' }],
+    ['02.03.26 08:05', '2026-03-02T08:05:00.000Z'],
     // Jira, RT, US long form
     ['01/Jun/23 7:29 AM', '2023-06-01T07:29:00.000Z'],
     ['1 Jun 2023 19:29', '2023-06-01T19:29:00.000Z'],
