@@ -126,6 +126,16 @@ describe('value maps', () => {
 });
 
 describe('presets', () => {
+  it.each([
+    ['zammad', { headerColumns: ['#', 'Title', 'State'], footerPattern: '^Timezone: (?<zone>\\S+)$' }],
+    ['rt', { firstOfList: { email: ',' } }],
+    ['zendesk', {}],
+  ] as const)('%s declares its sheet layout and lists', (name, declared) => {
+    const preset = loadPreset(name);
+    expect({ headerColumns: preset.headerColumns, footerPattern: preset.footerPattern, firstOfList: preset.firstOfList }).toEqual({ headerColumns: undefined, footerPattern: undefined, firstOfList: undefined, ...declared });
+    if (preset.footerPattern) expect(new RegExp(preset.footerPattern, 'iu').exec('Timezone: Europe/Moscow')?.groups?.zone).toBe('Europe/Moscow');
+  });
+
   it('six presets, each valid, with value maps that load', () => {
     expect(presetNames()).toEqual(['freshdesk', 'jira', 'osticket', 'rt', 'zammad', 'zendesk']);
     for (const name of presetNames()) {
@@ -145,6 +155,10 @@ describe('presets', () => {
     [{ name: 'x', dateOrder: 'ymd' }, /"dateOrder" must be dmy or mdy/],
     [{ name: 'x', colour: 1 }, /unknown key "colour"/],
     [[], /a preset is a JSON object/],
+    [{ name: 'x', footerPattern: '^Timezone: (' }, /copy: "footerPattern" is not a regular expression/],
+    [{ name: 'x', headerColumns: 'Title' }, /copy: "headerColumns" must be a list of strings/],
+    [{ name: 'x', firstOfList: { requestors: ',' } }, /copy: firstOfList: unknown field "requestors"/],
+    [{ name: 'x', firstOfList: { email: '' } }, /copy: firstOfList.email must be a non-empty separator/],
   ])('refuses a bad preset file: %j', (value, message) => {
     expect(() => validatePreset(value, 'copy')).toThrow(message);
   });
