@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,17 +45,24 @@ describe('presets: each sample export imports with --from NAME alone', () => {
   beforeEach(seed);
 
   // What each sample holds (30 rows; fixtures/imports/, written from the vendor's export columns).
-  // The first ticket was created at 08:05 on 2026-03-02: local time (Asia/Almaty, UTC+5) in most
-  // exports, UTC in Zammad's. Jira's export has no group: no department.
+  // The first ticket was created at 08:05 on 2026-03-02, local time (Asia/Almaty, UTC+5): every
+  // export writes wall-clock times without a zone. Jira's export has no group: no department. Zammad's
+  // and Jira's exports carry no e-mail addresses (customer and reporter names only): no users.
+  // Zammad's sheet is saved as it is exported: a title row and an empty row above the header, an
+  // empty row and "Timezone: Europe/Moscow" below the tickets; its times are read in that zone
+  // (08:05 in Moscow, UTC+3). RT's second ticket has two requestors: the first is the requester.
   const LOCAL = '2026-03-02T03:05:00.000Z';
+  const NONE = { skippedLines: { preamble: [], footer: [], emptyRows: 0 }, severalValues: [] };
   it.each([
-    ['zendesk', 'zendesk.csv', { closed: 24, waiting: 3, in_work: 3 }, 9, 'mdy', LOCAL, 0],
-    ['freshdesk', 'freshdesk.csv', { closed: 24, in_work: 2, waiting: 4 }, 9, null, LOCAL, 0],
-    ['zammad', 'zammad.csv', { closed: 24, in_work: 2, waiting: 2, new: 2 }, 9, null, '2026-03-02T08:05:00.000Z', 0],
-    ['rt', 'rt.tsv', { closed: 24, new: 2, in_work: 2, waiting: 2 }, 9, null, LOCAL, 0],
-    ['osticket', 'osticket.csv', { closed: 24, in_work: 6 }, 9, 'mdy', LOCAL, 0],
-    ['jira', 'jira.csv', { closed: 24, in_work: 4, waiting: 2 }, 9, null, LOCAL, 30],
-  ] as const)('%s', async (preset, name, statuses, users, dateOrder, firstCreated, withoutDepartment) => {
+    ['zendesk', 'zendesk.csv', { closed: 24, waiting: 3, in_work: 3 }, 9, 'mdy', LOCAL, 0, 'Asia/Almaty', NONE],
+    ['freshdesk', 'freshdesk.csv', { closed: 24, in_work: 2, waiting: 4 }, 9, null, LOCAL, 0, 'Asia/Almaty', NONE],
+    ['zammad', 'zammad.csv', { closed: 24, in_work: 2, waiting: 2, new: 2 }, 0, null, '2026-03-02T05:05:00.000Z', 0, 'Europe/Moscow',
+      { skippedLines: { preamble: [1, 2], footer: [{ line: 35, text: 'Timezone: Europe/Moscow' }], emptyRows: 1 }, severalValues: [] }],
+    ['rt', 'rt.tsv', { closed: 24, new: 2, in_work: 2, waiting: 2 }, 9, null, LOCAL, 0, 'Asia/Almaty',
+      { ...NONE, severalValues: [{ field: 'email', column: 'Requestors', rows: 1 }] }],
+    ['osticket', 'osticket.csv', { closed: 24, in_work: 6 }, 9, 'mdy', LOCAL, 0, 'Asia/Almaty', NONE],
+    ['jira', 'jira.csv', { closed: 24, in_work: 4, waiting: 2 }, 0, null, LOCAL, 30, 'Asia/Almaty', NONE],
+  ] as const)('%s', async (preset, name, statuses, users, dateOrder, firstCreated, withoutDepartment, zone, skipped) => {
     const result = await importCli([join(FIXTURES, name), '--from', preset, '--json']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -71,7 +78,8 @@ describe('presets: each sample export imports with --from NAME alone', () => {
       timesOutOfOrder: 0,
       creationTimeInferred: 0,
       history: { from: firstCreated, to: expect.stringMatching(/^2026-05-29T/) },
-      times: { timeZone: 'Asia/Almaty', dateOrder },
+      times: { timeZone: zone, dateOrder },
+      ...skipped,
     });
     const byStatus = Object.fromEntries((await query<{ status: string; n: number }>(`select status::text, count(*)::int as n from tickets group by status`)).map((r) => [r.status, r.n]));
     expect(byStatus).toEqual(statuses);
@@ -90,6 +98,36 @@ describe('presets: each sample export imports with --from NAME alone', () => {
     // A second run adds nothing.
     const again = JSON.parse((await importCli([join(FIXTURES, name), '--from', preset, '--json'])).stdout);
     expect(again.report).toMatchObject({ newTickets: 0, existingTickets: 30 });
+  });
+
+  // Zammad's sheet layout and RT's requestor lists, read from variants of the samples: line
+  // numbers stay the file's own, skipped lines are reported, not rejected.
+  const zammadSample = (): string[] => readFileSync(join(FIXTURES, 'zammad.csv'), 'utf8').trimEnd().split('\n');
+  it.each([
+    ['--tz wins over the footer', () => zammadSample().join('\n'), ['--tz', 'UTC'], 0, { times: { timeZone: 'UTC' } }, ''],
+    ['a bad row keeps its line number', () => zammadSample().map((l, i) => (i === 9 ? l.replace(',closed,', ',archived,') : l)).join('\n'), ['--dry-run'], 2, null, ':10 State "archived"'],
+    ['a row after the footer is rejected', () => [...zammadSample(), zammadSample()[3]!].join('\n'), ['--dry-run'], 2, null, ':36: a row after the footer on line 35 ("Timezone: Europe/Moscow")'],
+    ['no header line', () => zammadSample().slice(3).join('\n'), [], 2, null, 'no line of the first 31 holds the header columns of preset zammad (#, Title, State)'],
+  ] as const)('zammad: %s', async (_, content, flags, code, report, stderr) => {
+    const result = await importCli([file('zammad-variant.csv', content()), '--from', 'zammad', '--json', ...flags]);
+    expect(result.code).toBe(code);
+    if (stderr) expect(result.stderr).toContain(stderr);
+    else expect(result.stderr).toBe('');
+    if (report) expect(JSON.parse(result.stdout).report).toMatchObject({ skippedLines: { preamble: [1, 2], emptyRows: 1 }, ...report });
+  });
+
+  it('zammad from stdin: the footer names a zone the times were not read in, so nothing is written; the dry run reports the skipped lines', async () => {
+    const content = readFileSync(join(FIXTURES, 'zammad.csv'), 'utf8');
+    const piped = await importCli(['-', '--from', 'zammad'], { stdin: content });
+    expect(piped.code).toBe(2);
+    expect(piped.stderr).toContain('stdin:35 "Timezone: Europe/Moscow": the times were read in Asia/Almaty; give --tz Europe/Moscow; nothing was written');
+    expect(await count('tickets')).toBe(0);
+    const dry = await importCli([join(FIXTURES, 'zammad.csv'), '--from', 'zammad', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('skipped, not tickets  lines 1-2 above the header (preamble); line 35 "Timezone: Europe/Moscow" (footer); 1 empty row');
+    expect(dry.stdout).toContain('read in Europe/Moscow, as "Timezone: Europe/Moscow" on line 35 says');
+    const rt = await importCli([join(FIXTURES, 'rt.tsv'), '--from', 'rt', '--dry-run']);
+    expect(rt.stdout).toContain('several values        Requestors: 1 row held a list; the first value was taken');
   });
 
   it('import presets lists them; show prints JSON that --preset-file reads back, edited', async () => {
@@ -135,6 +173,9 @@ describe('a generic foreign export (issue 17): --map and --value only', () => {
   const generic = join(FIXTURES, 'generic.csv');
 
   it('a dry run lists every unmapped value once with its count; with the flags every row imports', async () => {
+    // Six rows carry two unmapped values (Social media and Open or Pending Customer Response): the
+    // counts below are every occurrence in the file (10, 13, 13), so a row's first unmapped value
+    // does not hide its second.
     const dry = await importCli([generic, ...map, '--dry-run']);
     expect(dry.code).toBe(2);
     expect(dry.stdout).toContain(

@@ -32,6 +32,11 @@ describe('DateReader: every form, read in UTC unless said', () => {
     ['06/01/2023 19:29', '2023-06-01T19:29:00.000Z', { dateOrder: 'mdy' }],
     ['6/1/2023', '2023-01-06T00:00:00.000Z', { dateOrder: 'dmy' }],
     ['6-1-2023 7:29', '2023-01-06T07:29:00.000Z', { dateOrder: 'dmy' }],
+    // Two-digit years (osTicket's default en_US format, ICU's M/d/yy h:mm a), also with ICU 72's
+    // narrow no-break space before AM/PM
+    ['3/2/26 8:05 AM', '2026-03-02T08:05:00.000Z', { dateOrder: 'mdy' }],
+    ['3/2/26 8:05\u202fPM', '2026-03-02T20:05:00.000Z', { dateOrder: 'mdy' }],
+    ['02.03.26 08:05', '2026-03-02T08:05:00.000Z'],
     // Jira, RT, US long form
     ['01/Jun/23 7:29 AM', '2023-06-01T07:29:00.000Z'],
     ['1 Jun 2023 19:29', '2023-06-01T19:29:00.000Z'],
@@ -121,6 +126,16 @@ describe('value maps', () => {
 });
 
 describe('presets', () => {
+  it.each([
+    ['zammad', { headerColumns: ['#', 'Title', 'State'], footerPattern: '^Timezone: (?<zone>\\S+)$' }],
+    ['rt', { firstOfList: { email: ',' } }],
+    ['zendesk', {}],
+  ] as const)('%s declares its sheet layout and lists', (name, declared) => {
+    const preset = loadPreset(name);
+    expect({ headerColumns: preset.headerColumns, footerPattern: preset.footerPattern, firstOfList: preset.firstOfList }).toEqual({ headerColumns: undefined, footerPattern: undefined, firstOfList: undefined, ...declared });
+    if (preset.footerPattern) expect(new RegExp(preset.footerPattern, 'iu').exec('Timezone: Europe/Moscow')?.groups?.zone).toBe('Europe/Moscow');
+  });
+
   it('six presets, each valid, with value maps that load', () => {
     expect(presetNames()).toEqual(['freshdesk', 'jira', 'osticket', 'rt', 'zammad', 'zendesk']);
     for (const name of presetNames()) {
@@ -140,6 +155,10 @@ describe('presets', () => {
     [{ name: 'x', dateOrder: 'ymd' }, /"dateOrder" must be dmy or mdy/],
     [{ name: 'x', colour: 1 }, /unknown key "colour"/],
     [[], /a preset is a JSON object/],
+    [{ name: 'x', footerPattern: '^Timezone: (' }, /copy: "footerPattern" is not a regular expression/],
+    [{ name: 'x', headerColumns: 'Title' }, /copy: "headerColumns" must be a list of strings/],
+    [{ name: 'x', firstOfList: { requestors: ',' } }, /copy: firstOfList: unknown field "requestors"/],
+    [{ name: 'x', firstOfList: { email: '' } }, /copy: firstOfList.email must be a non-empty separator/],
   ])('refuses a bad preset file: %j', (value, message) => {
     expect(() => validatePreset(value, 'copy')).toThrow(message);
   });

@@ -98,6 +98,7 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
           preset,
           values,
           dates: { timeZone: options.tz ?? calendarZone, dateOrder, epoch: options.epoch === true },
+          timeZoneGiven: options.tz !== undefined,
           strictTimes: options.strictTimes === true,
           defaultSource: source,
           defaultStatus: status,
@@ -194,6 +195,13 @@ export function describeSummary(s: ImportSummary): string {
 const day = (iso: string): string => iso.slice(0, 10);
 const rows = (n: number): string => `${count(n)} ${n === 1 ? 'row' : 'rows'}`;
 
+/** Line numbers as `lines 1-2`, `line 1` or `lines 1, 3`. */
+function lineList(lines: number[]): string {
+  if (lines.length === 1) return `line ${lines[0]}`;
+  const contiguous = lines.every((n, i) => i === 0 || n === lines[i - 1]! + 1);
+  return contiguous ? `lines ${lines[0]}-${lines[lines.length - 1]}` : `lines ${lines.join(', ')}`;
+}
+
 /** The migration report: what an admin checks before the first real run. */
 export function describeReport(r: MigrationReport, s: ImportSummary): string[] {
   const out = [`migration report${r.preset ? ` (preset ${r.preset})` : ''}:`];
@@ -210,10 +218,19 @@ export function describeReport(r: MigrationReport, s: ImportSummary): string[] {
     row('unmapped values', `${r.unmappedValues.length} (each is a rejected row; add the flags):`);
     for (const u of r.unmappedValues) out.push(`    ${u.column} "${u.value}": ${rows(u.rows)}  ${u.flag}`);
   }
+  const skip = r.skippedLines;
+  if (skip.preamble.length > 0 || skip.footer.length > 0 || skip.emptyRows > 0) {
+    const parts: string[] = [];
+    if (skip.preamble.length > 0) parts.push(`${lineList(skip.preamble)} above the header (preamble)`);
+    for (const f of skip.footer) parts.push(`line ${f.line} "${f.text}" (footer)`);
+    if (skip.emptyRows > 0) parts.push(`${count(skip.emptyRows)} empty row${skip.emptyRows === 1 ? '' : 's'}`);
+    row('skipped, not tickets', parts.join('; '));
+  }
+  for (const v of r.severalValues) row('several values', `${v.column}: ${rows(v.rows)} held a list; the first value was taken`);
   row('times out of order', r.timesOutOfOrder === 0 ? 'none' : `${rows(r.timesOutOfOrder)} (imported with a warning; their durations stay out of the statistics)`);
   if (r.creationTimeInferred > 0) row('no creation time', `${rows(r.creationTimeInferred)} (dated by their earliest time; durations stay out of the statistics)`);
   const order = r.times.dateOrder ? `, slash dates ${r.times.dateOrder === 'dmy' ? 'D/M/YYYY' : 'M/D/YYYY'}${r.times.dateOrderDecidedBy ? ` (decided by "${r.times.dateOrderDecidedBy.value}", line ${r.times.dateOrderDecidedBy.line})` : ''}` : '';
-  row('history', r.history.from && r.history.to ? `${day(r.history.from)} to ${day(r.history.to)} (UTC; times without a zone read in ${r.times.timeZone}${order})` : 'no creation times');
+  row('history', r.history.from && r.history.to ? `${day(r.history.from)} to ${day(r.history.to)} (UTC; times without a zone read in ${r.times.timeZone}${r.times.timeZoneFrom ? `, as "${r.times.timeZoneFrom.text}"${r.times.timeZoneFrom.line !== null ? ` on line ${r.times.timeZoneFrom.line}` : ''} says` : ''}${order})` : 'no creation times');
   return out;
 }
 

@@ -22,7 +22,9 @@ export const AMBIGUOUS = Symbol('ambiguous day and month');
 export const DATE_EXAMPLES = 'e.g. 2024-03-01 9:30, 2024-03-01T09:30:00Z, 1.3.2024 9:30, 3/1/2024 9:30 AM';
 
 const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:\s*([AaPp])\.?[Mm]\.?)?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/;
-const NUMERIC = /^(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?:,?(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:\s*([AaPp])\.?[Mm]\.?)?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/;
+// The year may have two digits (20YY): osTicket's default date format is the locale's short one,
+// which ICU writes as M/d/yy for en_US (3/2/26 8:05 AM).
+const NUMERIC = /^(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?:,?(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:\s*([AaPp])\.?[Mm]\.?)?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/;
 // Jira: 01/Jun/23 7:29 AM; also 1 Jun 2023 07:29, 1-Jun-2023.
 const DAY_MONTH_NAME = /^(\d{1,2})[/\- ]([A-Za-z]{3,9})\.?[/\- ](\d{4}|\d{2})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/;
 // Request Tracker (ctime): Thu Jun 01 07:29:00 2023; also Jun 1, 2023 7:29 PM.
@@ -147,6 +149,7 @@ export class DateReader {
       } else {
         let m = NUMERIC.exec(text);
         if (m) {
+          if (m[4]!.length === 2) m[4] = String(2000 + +m[4]!);
           const a = +m[1]!;
           const b = +m[3]!;
           if (m[2] === '.') return this.build(+m[4]!, b, a, m[5], m[6], m[7], m[8], m[9], m[10]);

@@ -23,6 +23,21 @@ export interface Preset {
   dateOrder?: DateOrder;
   /** Values that mean "empty" in this export (RT's "Not set" and "Nobody"), any case. */
   emptyValues?: string[];
+  /**
+   * A sheet saved as CSV with rows above its header (Zammad's title row and empty row): the
+   * header is the first line holding all these columns; the lines above it are a preamble,
+   * skipped and reported. With it (or `footerPattern`), rows whose every field is empty are
+   * skipped too, as a spreadsheet saves its empty rows as `,,,`.
+   */
+  headerColumns?: string[];
+  /**
+   * A line after the tickets whose first field matches this pattern (case-insensitive) and whose
+   * other fields are empty is a footer, skipped and reported (Zammad's `Timezone: Europe/Berlin`).
+   * A named group `zone` is the zone of the file's times when `--tz` is not given.
+   */
+  footerPattern?: string;
+  /** Fields whose value is a list joined by this separator (RT's `a@x, b@y` requestors): the first item is taken. */
+  firstOfList?: Partial<Record<ImportField, string>>;
   notes?: string[];
 }
 
@@ -69,7 +84,7 @@ export function validatePreset(value: unknown, where: string): Preset {
   };
   if (!isObject(value)) fail('a preset is a JSON object with name, columns and values');
   const o = value as Record<string, unknown>;
-  const known = ['name', 'title', 'description', 'documentation', 'columns', 'values', 'dateOrder', 'emptyValues', 'notes'];
+  const known = ['name', 'title', 'description', 'documentation', 'columns', 'values', 'dateOrder', 'emptyValues', 'headerColumns', 'footerPattern', 'firstOfList', 'notes'];
   for (const k of Object.keys(o)) if (!known.includes(k)) fail(`unknown key "${k}" (keys: ${known.join(', ')})`);
   const str = (k: string, required: boolean): string | undefined => {
     const v = o[k];
@@ -125,6 +140,28 @@ export function validatePreset(value: unknown, where: string): Preset {
   if (dateOrder) preset.dateOrder = dateOrder;
   const emptyValues = strings('emptyValues');
   if (emptyValues.length > 0) preset.emptyValues = emptyValues;
+  const headerColumns = strings('headerColumns');
+  if (headerColumns.some((c) => !c.trim())) fail('"headerColumns" must name columns');
+  if (headerColumns.length > 0) preset.headerColumns = headerColumns;
+  const footerPattern = str('footerPattern', false);
+  if (footerPattern !== undefined) {
+    try {
+      new RegExp(footerPattern, 'iu');
+    } catch (error) {
+      fail(`"footerPattern" is not a regular expression (${(error as Error).message})`);
+    }
+    preset.footerPattern = footerPattern;
+  }
+  if (o.firstOfList !== undefined) {
+    if (!isObject(o.firstOfList)) fail('"firstOfList" must map ticket fields to the separator of their list, e.g. {"email": ","}');
+    const lists: Preset['firstOfList'] = {};
+    for (const [field, separator] of Object.entries(o.firstOfList as Record<string, unknown>)) {
+      if (!(IMPORT_FIELDS as readonly string[]).includes(field)) fail(`firstOfList: unknown field "${field}"; fields are ${IMPORT_FIELDS.join(', ')}`);
+      if (typeof separator !== 'string' || separator.length === 0) fail(`firstOfList.${field} must be a non-empty separator`);
+      lists[field as ImportField] = separator as string;
+    }
+    preset.firstOfList = lists;
+  }
   const notes = strings('notes');
   if (notes.length > 0) preset.notes = notes;
   return preset;

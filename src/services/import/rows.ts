@@ -74,6 +74,8 @@ export interface RowOptions {
   strictTimes: boolean;
   /** Values that mean empty in this export (a preset's), lower case. */
   emptyValues?: Set<string> | undefined;
+  /** Fields holding a list (a preset's `firstOfList`): the separator; the first item is the value. */
+  firstOfList?: Partial<Record<ImportField, string>> | undefined;
 }
 
 /** Staging table columns, in COPY order. */
@@ -145,6 +147,8 @@ export type StageResult =
       warning?: RowError;
       /** No creation time in the row: dated by its earliest time. */
       creationInferred: boolean;
+      /** Fields whose value was a list of several items, of which the first was taken. */
+      several: ImportField[];
     }
   | { ok: false; errors: RowError[] }
   /** A date whose day and month cannot be told apart yet: stage the row again once the file decides. */
@@ -175,6 +179,8 @@ export function stageRow(row: RawRow, lookups: Lookups, options: RowOptions): St
     errors.push({ line, field: col(field), value: show(value), reason });
   };
   for (const problem of row.problems ?? []) fail(problem.field, problem.value, problem.reason);
+  /** Fields whose list had more than one item (only the first is kept). */
+  const several: ImportField[] = [];
   const get = (field: ImportField): string | undefined => {
     const v = row.values[FIELD_INDEX[field]];
     if (v === undefined) return undefined;
@@ -182,7 +188,13 @@ export function stageRow(row: RawRow, lookups: Lookups, options: RowOptions): St
       fail(field, v.replaceAll('\u0000', '\\0'), 'contains a NUL character');
       return undefined;
     }
-    const t = v.trim();
+    let t = v.trim();
+    const separator = options.firstOfList?.[field];
+    if (separator !== undefined && t.includes(separator)) {
+      const items = t.split(separator).map((item) => item.trim()).filter((item) => item !== '');
+      if (items.length > 1 && !several.includes(field)) several.push(field);
+      t = items[0] ?? '';
+    }
     return t === '' || options.emptyValues?.has(t.toLowerCase()) ? undefined : t;
   };
   const text = (field: ImportField, max: number): string | undefined => {
@@ -349,7 +361,7 @@ export function stageRow(row: RawRow, lookups: Lookups, options: RowOptions): St
   ];
   let copyLine = copyField(fields[0]);
   for (let i = 1; i < fields.length; i++) copyLine += '\t' + copyField(fields[i]);
-  const result: StageResult = { ok: true, copyLine: copyLine + '\n', hasMessages: messages !== undefined, createdAt, creationInferred };
+  const result: StageResult = { ok: true, copyLine: copyLine + '\n', hasMessages: messages !== undefined, createdAt, creationInferred, several };
   if (disorder !== undefined) result.warning = { line, field: null, value: null, reason: `times out of order: ${disorder}; imported, its durations left out of the statistics (--strict-times rejects such rows)` };
   return result;
 }

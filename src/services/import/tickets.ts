@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { Database } from '../../db/database.ts';
 import { deferIndexes, withBulkSession, type BulkSession } from '../../db/bulk.ts';
 import type { TicketSource, TicketStatus } from '../../entities/enums.ts';
@@ -38,6 +39,8 @@ export interface ImportOptions {
   delimiter?: number | undefined;
   encoding: InputEncoding;
   mapping: Map<ImportField, string>;
+  /** Whether `dates.timeZone` was given (`--tz`): otherwise a preset's footer may name the zone. */
+  timeZoneGiven?: boolean | undefined;
   /** A helpdesk's export format (`--from`, `--preset-file`): its columns, under `mapping`. Its values are in `values` already. */
   preset?: Preset | undefined;
   /** Foreign values -> ours (a preset's, then `--value` flags). */
@@ -118,8 +121,12 @@ export interface MigrationReport {
   creationTimeInferred: number;
   /** The creation times of the valid rows, first and last (ISO 8601, UTC). */
   history: { from: string | null; to: string | null };
-  /** How the file's times were read. */
-  times: { timeZone: string; dateOrder: DateOrder | null; dateOrderDecidedBy: { line: number; value: string } | null; epoch: boolean };
+  /** Lines of a spreadsheet-saved export that are not tickets (a preset's headerColumns/footerPattern): skipped, not errors. */
+  skippedLines: { preamble: number[]; footer: { line: number; text: string }[]; emptyRows: number };
+  /** Fields that held a list of several values in some rows (a preset's firstOfList): the first was taken. */
+  severalValues: { field: ImportField; column: string; rows: number }[];
+  /** How the file's times were read (`timeZoneFrom`: the footer line that named the zone, when it did). */
+  times: { timeZoneFrom?: { line: number | null; text: string }; timeZone: string; dateOrder: DateOrder | null; dateOrderDecidedBy: { line: number; value: string } | null; epoch: boolean };
 }
 
 const STAGING = 'import_staging';
@@ -153,7 +160,11 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
     const lookups = await loadLookups(session);
     const rows = format === 'csv' ? await csvRows(counted, options, head, bom) : jsonRows(counted, options, format);
     const { columnName } = rows;
-    const dateSettings: DateSettings = options.dates ?? { timeZone: options.statsTimeZone };
+    let dateSettings: DateSettings = options.dates ?? { timeZone: options.statsTimeZone };
+    // The footer that names the zone is the file's last line, read after the rows it dates: a
+    // file's tail is read first (a few KB); from stdin, a zone other than the one used fails the import.
+    const footerZone = rows.footer && options.timeZoneGiven !== true ? footerTimeZoneFromTail(options.input, rows.footer) : undefined;
+    if (footerZone) dateSettings = { ...dateSettings, timeZone: footerZone.zone };
     const dates = new DateReader(dateSettings);
     const unmapped = new UnmappedValues();
     const rowOptions: RowOptions = {
@@ -166,7 +177,9 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
       unmapped,
       strictTimes: options.strictTimes === true,
       emptyValues: options.preset?.emptyValues ? new Set(options.preset.emptyValues.map((v) => v.trim().toLowerCase())) : undefined,
+      firstOfList: options.preset?.firstOfList,
     };
+    const several = new Map<ImportField, number>();
 
     let read = 0;
     let rejected = 0;
@@ -202,6 +215,7 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
         hooks.onWarning?.(result.warning);
       }
       if (result.creationInferred) inferred++;
+      for (const field of result.several) several.set(field, (several.get(field) ?? 0) + 1);
       if (result.createdAt !== undefined) {
         if (result.createdAt < firstCreated) firstCreated = result.createdAt;
         if (result.createdAt > lastCreated) lastCreated = result.createdAt;
@@ -235,6 +249,10 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
         hooks.onProgress?.({ bytes, rows: read });
       }
       if (held.length > 0) throw ambiguityError(firstAmbiguous!, 'the whole file');
+      const named = rows.skipped?.footer.find((f) => f.zone !== undefined);
+      if (named && options.timeZoneGiven !== true && named.zone !== dateSettings.timeZone) {
+        throw new InputError(`${options.input.name}:${named.line} "${named.text}": the times were read in ${dateSettings.timeZone}; give --tz ${named.zone}; nothing was written`);
+      }
       if (buffer) yield buffer;
     }
 
@@ -267,7 +285,9 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
         timesOutOfOrder: 0,
         creationTimeInferred: 0,
         history: { from: null, to: null },
-        times: { timeZone: dateSettings.timeZone, dateOrder: null, dateOrderDecidedBy: null, epoch: dateSettings.epoch === true },
+        skippedLines: { preamble: [], footer: [], emptyRows: 0 },
+        severalValues: [],
+        times: { ...(footerZone ? { timeZoneFrom: { line: null, text: footerZone.text } } : {}), timeZone: dateSettings.timeZone, dateOrder: null, dateOrderDecidedBy: null, epoch: dateSettings.epoch === true },
       },
     };
     let stagedAt = started;
@@ -281,6 +301,13 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
       report.operatorsNotFound = [...lookups.unknownOperators.values()].sort((a, b) => b.rows - a.rows || a.name.localeCompare(b.name));
       report.unmappedValues = unmapped.list();
       report.timesOutOfOrder = outOfOrder;
+      if (rows.skipped) {
+        report.skippedLines = { preamble: rows.skipped.preamble, footer: rows.skipped.footer.map(({ line, text }) => ({ line, text })), emptyRows: rows.skipped.emptyRows };
+        const from = report.times.timeZoneFrom;
+        const footerLine = from && rows.skipped.footer.find((f) => f.text === from.text);
+        if (from && footerLine) from.line = footerLine.line;
+      }
+      report.severalValues = [...several].map(([field, n]) => ({ field, column: columnName(field), rows: n }));
       report.creationTimeInferred = inferred;
       if (firstCreated <= lastCreated) report.history = { from: new Date(firstCreated).toISOString(), to: new Date(lastCreated).toISOString() };
       report.times.dateOrder = dates.order ?? null;
@@ -424,6 +451,48 @@ async function loadLookups(session: BulkSession): Promise<Lookups> {
 interface RowSource {
   batches: AsyncIterable<RawRow[]>;
   columnName: (field: ImportField) => string;
+  /** A preset's footer pattern (CSV only). */
+  footer?: RegExp | undefined;
+  /** Lines skipped as not tickets, filled in as the batches are read (CSV with a preset's headerColumns or footerPattern). */
+  skipped?: { preamble: number[]; footer: { line: number; text: string; zone: string | undefined }[]; emptyRows: number } | undefined;
+}
+
+/** How many lines above the header a preset's headerColumns may skip before the file is refused. */
+const MAX_PREAMBLE_LINES = 100;
+
+/** The zone a footer line names (its `zone` group), validated; undefined when it names none. */
+function footerZoneOf(text: string, footer: RegExp): string | undefined {
+  const zone = footer.exec(text)?.groups?.zone?.trim();
+  if (!zone) return undefined;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A file's footer zone, from its last 4 KB (a footer is the last line or two); undefined for stdin or none. */
+function footerTimeZoneFromTail(input: InputSource, footer: RegExp): { zone: string; text: string } | undefined {
+  if (input.name === 'stdin' || input.size === undefined) return undefined;
+  const length = Math.min(input.size, 4096);
+  const buffer = Buffer.alloc(length);
+  const fd = openSync(input.name, 'r');
+  try {
+    readSync(fd, buffer, 0, length, input.size - length);
+  } finally {
+    closeSync(fd);
+  }
+  const lines = buffer.toString('utf8').split(/\r?\n/);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    // The footer's text is the line's first field: a spreadsheet pads it with empty ones.
+    const text = lines[i]!.replace(/^"|"?[,;\t|]*$/g, '').trim();
+    if (!text) continue;
+    if (!footer.test(text)) return undefined;
+    const zone = footerZoneOf(text, footer);
+    return zone ? { zone, text } : undefined;
+  }
+  return undefined;
 }
 
 async function csvRows(chunks: AsyncIterable<Buffer>, options: ImportOptions, head: Buffer, bom: number): Promise<RowSource> {
@@ -431,17 +500,51 @@ async function csvRows(chunks: AsyncIterable<Buffer>, options: ImportOptions, he
   const records = csvRecords(chunks, delimiter)[Symbol.asyncIterator]();
   const first = await records.next();
   const firstBatch = first.done ? [] : first.value;
-  const headerRecord = firstBatch.shift();
   const file = options.input.name;
-  if (!headerRecord) return { batches: (async function* () {})(), columnName: (f) => f };
-  const header = headerRecord.fields.map((f) => decodeField(f, options.encoding) ?? f.toString('latin1'));
+  const decode = (f: Buffer): string => decodeField(f, options.encoding) ?? f.toString('latin1');
+  const preset = options.preset;
+  const sheet = preset?.headerColumns !== undefined || preset?.footerPattern !== undefined;
+  const footer = preset?.footerPattern !== undefined ? new RegExp(preset.footerPattern, 'iu') : undefined;
+  const skipped: NonNullable<RowSource['skipped']> | undefined = sheet ? { preamble: [], footer: [], emptyRows: 0 } : undefined;
+  if (preset?.headerColumns && firstBatch.length > 0) {
+    // The header is the first line holding every one of the preset's header columns.
+    const wantedColumns = preset.headerColumns.map((c) => c.trim().toLowerCase());
+    const at = firstBatch.findIndex((r, i) => i <= MAX_PREAMBLE_LINES && wantedColumns.every((c) => r.fields.some((f) => decode(f).trim().toLowerCase() === c)));
+    if (at === -1) {
+      const searched = Math.min(firstBatch.length, MAX_PREAMBLE_LINES + 1);
+      throw new InputError(`${file}: no line of the first ${searched} holds the header columns of preset ${preset.name} (${preset.headerColumns.join(', ')})`);
+    }
+    for (const r of firstBatch.splice(0, at)) skipped!.preamble.push(r.line);
+  }
+  const headerRecord = firstBatch.shift();
+  if (!headerRecord) return { batches: (async function* () {})(), columnName: (f) => f, footer, skipped };
+  const header = headerRecord.fields.map(decode);
   const columns = resolveCsvColumns(header, options.mapping, file, options.preset?.columns, headerRecord.line);
   const wanted = [...columns.entries()].map(([field, index]) => ({ field, slot: FIELD_INDEX[field], index }));
   const width = header.length;
   const { encoding } = options;
+  const isEmpty = (f: Buffer): boolean => f.length === 0 || decode(f).trim() === '';
+  /** A spreadsheet's empty row or footer line: skipped (and noted) instead of read as a ticket. */
+  const notATicket = (record: (typeof firstBatch)[number]): boolean => {
+    if (!skipped || record.error) return false;
+    if (record.fields.every(isEmpty)) {
+      skipped.emptyRows++;
+      return true;
+    }
+    if (!footer || !record.fields.slice(1).every(isEmpty)) return false;
+    const text = decode(record.fields[0]!).trim();
+    if (!footer.test(text)) return false;
+    skipped.footer.push({ line: record.line, text, zone: footerZoneOf(text, footer) });
+    return true;
+  };
   const convert = (batch: typeof firstBatch): RawRow[] =>
-    batch.map((record) => {
+    // One pass in file order: whether a row comes after the footer depends on the lines before it.
+    batch.flatMap((record): RawRow[] => (notATicket(record) ? [] : [toRow(record)]));
+  const toRow = (record: (typeof firstBatch)[number]): RawRow => {
       if (record.error) return { line: record.line, values: [], rowError: { reason: record.error, value: null } };
+      // A footer is the end of the tickets: a row after it is not part of the export as written.
+      const footerLine = skipped?.footer[0];
+      if (footerLine) return { line: record.line, values: [], rowError: { reason: `a row after the footer on line ${footerLine.line} ("${footerLine.text}")`, value: null } };
       if (record.fields.length !== width) {
         return { line: record.line, values: [], rowError: { reason: `expected ${width} columns, found ${record.fields.length}`, value: null } };
       }
@@ -453,7 +556,7 @@ async function csvRows(chunks: AsyncIterable<Buffer>, options: ImportOptions, he
         else values[slot] = text;
       }
       return problems ? { line: record.line, values, problems } : { line: record.line, values };
-    });
+    };
   async function* batches(): AsyncGenerator<RawRow[]> {
     if (firstBatch.length > 0) yield convert(firstBatch);
     for (;;) {
@@ -462,7 +565,7 @@ async function csvRows(chunks: AsyncIterable<Buffer>, options: ImportOptions, he
       yield convert(next.value);
     }
   }
-  return { batches: batches(), columnName: (field) => header[columns.get(field) ?? -1] ?? field };
+  return { batches: batches(), columnName: (field) => header[columns.get(field) ?? -1] ?? field, footer, skipped };
 }
 
 function jsonRows(chunks: AsyncIterable<Buffer>, options: ImportOptions, format: 'json' | 'jsonl'): RowSource {
