@@ -6,6 +6,7 @@ import { Migration20261202030000_stats_calendar_history } from './Migration20261
 import { Migration20261202050000_ticket_events } from './Migration20261202050000_ticket_events.ts';
 import { Migration20261202060000_roles_and_audit } from './Migration20261202060000_roles_and_audit.ts';
 import { Migration20261202070000_tickets_durations_unknown } from './Migration20261202070000_tickets_durations_unknown.ts';
+import { Migration20261202090000_pipeline_queue_indexes } from './Migration20261202090000_pipeline_queue_indexes.ts';
 
 /**
  * Every migration, in order. Listed here rather than found by globbing the folder, so the
@@ -20,4 +21,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202050000_ticket_events', class: Migration20261202050000_ticket_events },
   { name: 'Migration20261202060000_roles_and_audit', class: Migration20261202060000_roles_and_audit },
   { name: 'Migration20261202070000_tickets_durations_unknown', class: Migration20261202070000_tickets_durations_unknown },
+  { name: 'Migration20261202090000_pipeline_queue_indexes', class: Migration20261202090000_pipeline_queue_indexes },
 ];

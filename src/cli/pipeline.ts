@@ -16,7 +16,7 @@ export function registerPipelineCommands(program: Command, context: ContextFor):
     pipeline
       .command('run')
       .description('process tickets with status new in batches until none are left')
-      .option('--batch <n>', 'tickets per batch (one transaction each)', '500')
+      .option('--batch <n>', 'tickets per batch (one transaction each; default 500, with --follow 100)')
       .option('--limit <n>', 'stop after this many tickets')
       .option('--dry-run', 'decide and print, write nothing')
       .option('--json', 'print the summary as JSON (with --follow: one JSON line per batch)')

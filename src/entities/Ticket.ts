@@ -18,6 +18,16 @@ export const TicketSchema = defineEntity({
       name: 'tickets_sla_watch_idx',
       expression: `create index "tickets_sla_watch_idx" on "tickets" ("sla_due_at") where "sla_breached_at" is null and "status" in ('new', 'in_work', 'waiting')`,
     },
+    // The queue of each department and the open tickets of each operator, counted by the pipeline
+    // inside its operators lock (migration 20261202090000).
+    {
+      name: 'tickets_queue_idx',
+      expression: `create index "tickets_queue_idx" on "tickets" ("department_id") where "operator_id" is null and "status" in ('new', 'in_work', 'waiting') and not "escalated"`,
+    },
+    {
+      name: 'tickets_open_operator_idx',
+      expression: `create index "tickets_open_operator_idx" on "tickets" ("operator_id", "updated_at") where "operator_id" is not null and "status" in ('new', 'in_work', 'waiting')`,
+    },
   ],
   uniques: [{ name: 'tickets_source_external_id_unique', properties: ['source', 'externalId'] }],
   properties: {

@@ -58,6 +58,42 @@ describe('events written by every writer, in its transaction', () => {
     expect(typeof decided!.data.confidence).toBe('number');
   });
 
+  it('a queued decision carries its department\'s queue length as the batch left it (one count per department and batch)', async () => {
+    // Nobody to assign: the next tickets routed to a department are queued there.
+    const active = await sql<{ id: string; active: boolean }>(database, `select id, active from operators`);
+    await sql(database, `update operators set active = false`);
+    try {
+      const fresh = await runCli(['import', 'tickets', '-', '--map', LIVE_TICKETS_MAP], { database, stdin: newTicketsCsv('queue', 30) });
+      expect(fresh.code, fresh.stderr).toBe(0);
+      const summary = await runPipeline(database.db.em.fork(), fixtureClassifier(), { batchSize: 10, dryRun: false, config: DEFAULT_PIPELINE_CONFIG, statsTimeZone: 'Asia/Almaty' });
+      expect(summary.decisions.queued).toBeGreaterThan(0);
+      const queued = await sql<{ xid: string; department_id: string; n: number }>(
+        database,
+        `select xid::text as xid, department_id, (data->>'queued_in_department')::int as n from ticket_events
+         where kind = 'decided' and data->>'decision' = 'queued' and ticket_number in (select number from tickets where external_id like 'queue-%')
+         order by id`,
+      );
+      expect(queued.length).toBe(summary.decisions.queued);
+      // Within a batch (one transaction), one number per department; it only grows batch to batch.
+      const byBatch = new Map<string, number>();
+      for (const e of queued) {
+        const key = `${e.xid}/${e.department_id}`;
+        if (byBatch.has(key)) expect(e.n).toBe(byBatch.get(key));
+        byBatch.set(key, e.n);
+      }
+      const lastXid = queued.at(-1)!.xid;
+      // The last batch's numbers are the queues as they are now (nothing changed since).
+      const now = await sql<{ department_id: string; n: number }>(
+        database,
+        `select department_id, count(*)::int as n from tickets where operator_id is null and status in ('new', 'in_work', 'waiting') and not escalated and department_id is not null group by 1`,
+      );
+      const current = new Map(now.map((r) => [r.department_id, Number(r.n)]));
+      for (const e of queued.filter((q) => q.xid === lastXid)) expect(e.n).toBe(current.get(e.department_id));
+    } finally {
+      for (const o of active) await sql(database, `update operators set active = ${o.active === true} where id = '${o.id}'`);
+    }
+  });
+
   it('tickets update: "updated" with each change as [old, new]; closing: "closed"', async () => {
     const [t] = await sql<{ number: string }>(database, `select number::text as number from tickets where status = 'in_work' and operator_id is not null order by number limit 1`);
     const before = await kinds();

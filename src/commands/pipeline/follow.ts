@@ -118,16 +118,22 @@ export async function followPipeline(ctx: CommandContext, settings: FollowSettin
       : `following new tickets on ${target.displayUrl} (woken by NOTIFY ${TICKETS_CHANNEL}, a look every ${settings.pollSeconds} s as a safety net); stop with Ctrl-C or SIGTERM`,
   );
   try {
-    if (target.kind === 'postgresql') {
-      listener = await listen({ url: target.url, channels: [TICKETS_CHANNEL], onNotify: () => waker.wake(), onLost: lost, onRestored: () => waker.wake() });
-    }
     while (!stopping) {
       try {
         if (!db) db = await ctx.openDatabase({ target, command: ctx.commandLine, actor: actorName(ctx) });
         const current = await activeModelId(db.em.fork());
         if (!classifier || current !== modelId) {
           classifier = ticketClassifier(await loadActiveModel(db.em.fork()), settings.config.thresholds.headQuality);
+          // The first classification compiles the model's fused table (about 0.1 s): done now,
+          // not in the first batch.
+          classifier.classify(['warm-up']);
           modelId = current;
+        }
+        // LISTEN only once the model is loaded: a follower seen listening (pg_stat_activity,
+        // 'helpdesk listener') is ready to decide. Nothing committed before is missed: the
+        // look below follows the LISTEN.
+        if (target.kind === 'postgresql' && !listener) {
+          listener = await listen({ url: target.url, channels: [TICKETS_CHANNEL], onNotify: () => waker.wake(), onLost: lost, onRestored: () => waker.wake() });
         }
         const zone = statsTimeZone(db);
         await runPipeline(db.em.fork(), classifier, { batchSize: settings.batchSize, dryRun: false, config: settings.config, statsTimeZone: zone, onBatch, shouldStop: () => stopping });

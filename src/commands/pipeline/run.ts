@@ -10,8 +10,12 @@ import { runPipeline, type PipelineSummary } from '../../services/pipeline/run.t
 import { statsTimeZone } from '../calendar.ts';
 import { databaseTarget, isTerminal, note, print, requirePrivilege, withDatabase, tableOptions, type CommandContext } from '../context.ts';
 
+/** Tickets per batch (one transaction each) without --batch: `pipeline run`, and with --follow. */
+export const RUN_BATCH = 500;
+export const FOLLOW_BATCH = 100;
+
 export interface RunFlags extends ConfigFlags {
-  batch: string;
+  batch?: string;
   limit?: string;
   dryRun?: boolean;
   json?: boolean;
@@ -35,7 +39,10 @@ function positiveNumber(value: string | undefined, flag: string): number | undef
 }
 
 export async function pipelineRun(ctx: CommandContext, flags: RunFlags): Promise<void> {
-  const batchSize = positiveInteger(flags.batch, '--batch')!;
+  // A follower's default batch is smaller: tickets arrive in lumps (an import is one commit), and
+  // a batch is claimed whole by one follower, so with 500 one follower took a lump of 500 while
+  // the others had nothing to claim; 100 lets two followers classify at once (bench/follow.ts).
+  const batchSize = positiveInteger(flags.batch, '--batch') ?? (flags.follow ? FOLLOW_BATCH : RUN_BATCH);
   const limit = positiveInteger(flags.limit, '--limit');
   const config = resolvePipelineConfig(flags, ctx.io.env);
   if (flags.follow) {
