@@ -16,7 +16,7 @@ export const languageChoices = (): Choice<string>[] => LANGUAGES.map((l) => ({ n
 export const priorityChoices = (): Choice<string>[] => PRIORITIES.map((p) => ({ name: p, value: p }));
 
 export async function departmentChoices(em: EntityManager): Promise<Choice<string>[]> {
-  return (await listDepartments(em)).map((d) => ({ name: inactive(d.name, d.active), value: d.name }));
+  return (await listDepartments(em.getKysely())).map((d) => ({ name: inactive(d.name, d.active), value: d.name }));
 }
 
 export async function categoryChoices(em: EntityManager): Promise<Choice<string>[]> {

@@ -62,12 +62,17 @@ export function actorName(ctx: CommandContext): string | undefined {
   return ctx.io.env.HELPDESK_ACTOR || ctx.io.env.USER || ctx.io.env.LOGNAME || undefined;
 }
 
-/** Opens the database late, hands the command a forked EntityManager, and always closes it. */
-export async function withDatabase<T>(ctx: CommandContext, work: (db: Database) => Promise<T>, options: { create?: boolean } = {}): Promise<T> {
+/**
+ * Opens the database late, hands the command a forked EntityManager, and always closes it.
+ * `orm: false` opens it with Kysely alone, for commands whose stores take `db.sql` (reads):
+ * they start without loading MikroORM.
+ */
+export async function withDatabase<T>(ctx: CommandContext, work: (db: Database) => Promise<T>, options: { create?: boolean; orm?: boolean } = {}): Promise<T> {
   const db = await ctx.openDatabase({
     target: databaseTarget(ctx),
     command: ctx.commandLine,
     create: options.create ?? false,
+    ...(options.orm === false ? { orm: false } : {}),
     lockWaitMs: lockWaitMs(ctx),
     onLockWait: (message) => note(ctx, message),
     actor: actorName(ctx),

@@ -9,42 +9,14 @@ import type { RemoveResult, SaveOutcome } from '../services/reference/common.ts'
 import { decodeTextFile } from '../services/text/encoding.ts';
 import { importRecords, readRecords, type FileFormat, type ImportResult, type ImportSpec } from '../services/reference/import.ts';
 import type { Label } from '../services/reference/values.ts';
-import { isTerminal, note, parseFormat, print, show, tableOptions, withDatabase, type CommandContext } from './context.ts';
+import { isTerminal, note, parseFormat, print, show, withDatabase, type CommandContext } from './context.ts';
+import { printList, type ListOptions, type ListView } from './lists.ts';
+
+export { printList, runSqlList, yesNo, type ListOptions, type ListView } from './lists.ts';
 
 // The plumbing the reference-data nouns (departments, operators, categories, responses, users)
 // share: list, show, import and remove work the same way for all of them; add and update share
 // the way they ask for missing values on a terminal and refuse to ask without one.
-
-export interface ListOptions {
-  json?: boolean;
-  format?: string;
-  columns?: string;
-}
-
-/** How a list looks: columns for people, and the fields (JSON names, so CSV imports back) for scripts. */
-export interface ListView<Row> {
-  plural: string;
-  table: Column<Row>[];
-  fields: (keyof Row & string)[];
-  /** How a list field is joined in a CSV cell: one item per line unless said otherwise (e.g. "," for codes). */
-  csvJoin?: Partial<Record<keyof Row & string, string>>;
-}
-
-function fieldCell(value: unknown, join = '\n'): Cell {
-  return Array.isArray(value) ? value.join(join) : (value as Cell);
-}
-
-export function printList<Row>(ctx: CommandContext, options: ListOptions, view: ListView<Row>, rows: Row[]): void {
-  const format = parseFormat(options.format, options.json);
-  if (format === 'json') print(ctx, renderJson(pickFields(rows, options.columns)));
-  else if (format === 'csv') {
-    const fields = view.fields.map((field) => ({ header: field, value: (row: Row) => fieldCell(row[field], view.csvJoin?.[field]) }));
-    print(ctx, renderCsv(pickColumns(fields, options.columns, (c) => [view.table.find((t) => columnKey(t.header) === columnKey(c.header))?.header ?? c.header]), rows));
-  } else {
-    show(ctx, renderTable(pickColumns(view.table, options.columns), rows, tableOptions(ctx, options.format === 'table')));
-    if (rows.length === 0) note(ctx, `no ${view.plural}`);
-  }
-}
 
 export async function runList<Row>(ctx: CommandContext, options: ListOptions, view: ListView<Row>, load: (em: EntityManager) => Promise<Row[]>): Promise<void> {
   parseFormat(options.format, options.json); // a bad --format fails before the database is opened
@@ -237,4 +209,3 @@ export function requireChanges(patch: object, flags: string[]): void {
   if (Object.values(patch).every((value) => value === undefined)) throw new UsageError(`nothing to update: give at least one of ${flags.join(', ')}`);
 }
 
-export const yesNo = (value: boolean): string => (value ? 'yes' : 'no');

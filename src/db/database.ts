@@ -2,20 +2,32 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { EntityManager, MikroORM as SqlMikroORM } from '@mikro-orm/sql';
-
-type MikroORM = SqlMikroORM;
+import { sql, type Kysely } from 'kysely';
 import { DatabaseUnavailableError, HelpdeskError, UsageError } from '../errors.ts';
-import { sharedOrmOptions } from './config.ts';
 import type { DirectoryLock } from './lock.ts';
 import { waitForLock } from './lock-wait.ts';
+import type { HelpdeskSchema } from './schema.ts';
 import { readDatabaseSettings, type DatabaseSettings } from './settings.ts';
 import { scrubSecrets, type DatabaseTarget } from './target.ts';
+import { typeParsers } from './types.ts';
+
+type MikroORM = SqlMikroORM;
+
+// Nothing here imports MikroORM (or the entities, which import it) at the top: a command opened
+// with `orm: false` loads kysely and the driver only. Loading MikroORM's core and SQL packages
+// (~1.5 MB of JS) and discovering the entities cost ~250 ms of CPU per command (issue 12).
 
 export interface Database {
   readonly target: DatabaseTarget;
+  /** The ORM; throws when the database was opened with `orm: false`. */
   readonly orm: MikroORM;
-  /** A forked EntityManager for this command's work. */
+  /** A forked EntityManager for this command's work; throws when opened with `orm: false`. */
   readonly em: EntityManager;
+  /**
+   * Plain SQL through Kysely, with or without the ORM (with it, the ORM's own connection): what
+   * the read stores take, so the same store serves both kinds of open.
+   */
+  readonly sql: Kysely<HelpdeskSchema>;
   /** Read once when the database is opened (defaults before the settings table exists). */
   settings: DatabaseSettings;
   /** The database login (session_user): who the audit trail and a refusal name. */
@@ -35,6 +47,11 @@ export interface OpenOptions {
   onLockWait?: (message: string) => void;
   /** Who runs it (the OS user): the event triggers record it as the actor of a change. */
   actor?: string | undefined;
+  /**
+   * false: open with Kysely alone (same login, session settings and errors), for commands whose
+   * stores are plain SQL; `orm` and `em` then throw. Default true.
+   */
+  orm?: boolean;
 }
 
 /** The actor as a session setting value: letters, digits and . _ @ + - only (it travels in the startup options). */
@@ -77,14 +94,33 @@ async function openPglite(target: Extract<DatabaseTarget, { kind: 'pglite' }>, o
   // The cluster starts (WebAssembly compile, then PostgreSQL's own start: most of a command's
   // time here) while the ORM's modules load and its metadata is discovered, instead of after.
   const pglite = startPglite(clusterDir);
+  const actor = safeActor(options.actor);
+  if (options.orm === false) {
+    let kysely: Kysely<HelpdeskSchema> | undefined;
+    try {
+      const { Kysely: KyselyClass, PGliteDialect } = await import('kysely');
+      kysely = new KyselyClass<HelpdeskSchema>({ dialect: new PGliteDialect({ pglite: () => pglite }) });
+      const login = await probe(kysely, target);
+      // One connection: a session setting holds for the whole command.
+      if (actor) await sql`select set_config('helpdesk.actor', ${actor}, false)`.execute(kysely);
+      const settings = await readDatabaseSettings(kysely);
+      // Kysely's PGlite driver closes the instance it was handed when destroyed.
+      return sqlOnly(kysely, target, settings, login, lock);
+    } catch (error) {
+      await kysely?.destroy().catch(() => undefined);
+      await pglite.then((p) => p.close()).catch(() => undefined);
+      lock.release();
+      throw error;
+    }
+  }
   let orm: MikroORM | undefined;
   try {
-    const { MikroORM: PgliteOrm } = await import('@mikro-orm/pglite');
+    const [{ MikroORM: PgliteOrm }, { sharedOrmOptions }] = await Promise.all([import('@mikro-orm/pglite'), import('./config.ts')]);
     orm = (await PgliteOrm.init({ ...sharedOrmOptions(), dbName: clusterDir, driverOptions: { pglite: () => pglite } })) as unknown as MikroORM;
-    const login = await probe(orm, target);
-    const actor = safeActor(options.actor);
-    if (actor) await orm.em.getConnection().execute(`select set_config('helpdesk.actor', '${actor}', false)`);
-    const settings = await readDatabaseSettings(orm.em);
+    const kysely = orm.em.getKysely<HelpdeskSchema>();
+    const login = await probe(kysely, target);
+    if (actor) await sql`select set_config('helpdesk.actor', ${actor}, false)`.execute(kysely);
+    const settings = await readDatabaseSettings(kysely);
     // The ORM leaves an instance it was handed open: closing it is ours.
     return wrap(orm, target, settings, login, lock, async () => (await pglite).close());
   } catch (error) {
@@ -101,53 +137,81 @@ async function openPglite(target: Extract<DatabaseTarget, { kind: 'pglite' }>, o
  * their arrays are parsed as text arrays), so results are the same as when the ORM owns it.
  */
 async function startPglite(clusterDir: string): Promise<PGlite> {
-  const [{ PGlite: Pglite }, { default: array }] = await Promise.all([import('@electric-sql/pglite'), import('postgres-array')]);
-  const raw = (text: string) => text;
-  const parsers: Record<number, (text: string) => unknown> = {};
-  for (const oid of [1082, 1114, 1184, 1186]) parsers[oid] = raw;
-  for (const oid of [1182, 1115, 1185, 1187]) parsers[oid] = (text: string) => array.parse(text);
+  const [{ PGlite: Pglite }, parsers] = await Promise.all([import('@electric-sql/pglite'), typeParsers()]);
   return Pglite.create({ dataDir: clusterDir, parsers });
 }
 
+/**
+ * The pg connection options both ways of opening use: named in pg_stat_activity and in the audit
+ * trail (its command column), and the actor for the event triggers (helpdesk.actor).
+ */
+function postgresDriverOptions(options: OpenOptions): Record<string, unknown> {
+  const actor = safeActor(options.actor);
+  return {
+    connectionTimeoutMillis: 5000,
+    application_name: `helpdesk: ${options.command}`.slice(0, 63),
+    ...(actor ? { options: `-c helpdesk.actor=${actor}` } : {}),
+  };
+}
+
+const POOL = { min: 0, max: 4 };
+
 async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgresql' }>, options: OpenOptions): Promise<Database> {
   if (options.create) await ensurePostgresDatabase(target);
-  const { MikroORM: PostgresOrm } = await import('@mikro-orm/postgresql');
+  if (options.orm === false) return openPostgresSqlOnly(target, options);
+  const [{ MikroORM: PostgresOrm }, { sharedOrmOptions }] = await Promise.all([import('@mikro-orm/postgresql'), import('./config.ts')]);
   let orm: MikroORM;
   try {
-    orm = (await PostgresOrm.init({
-      ...sharedOrmOptions(),
-      clientUrl: target.url,
-      pool: { min: 0, max: 4 },
-      // Named in pg_stat_activity and in the audit trail (its command column), and the actor for
-      // the event triggers (helpdesk.actor).
-      driverOptions: {
-        connectionTimeoutMillis: 5000,
-        application_name: `helpdesk: ${options.command}`.slice(0, 63),
-        ...(safeActor(options.actor) ? { options: `-c helpdesk.actor=${safeActor(options.actor)}` } : {}),
-      },
-    })) as unknown as MikroORM;
+    orm = (await PostgresOrm.init({ ...sharedOrmOptions(), clientUrl: target.url, pool: POOL, driverOptions: postgresDriverOptions(options) })) as unknown as MikroORM;
   } catch (error) {
     throw connectionError(error, target);
   }
-  let login: string;
   try {
-    login = await probe(orm, target);
+    const kysely = orm.em.getKysely<HelpdeskSchema>();
+    const login = await probe(kysely, target);
+    return wrap(orm, target, await readDatabaseSettings(kysely), login);
   } catch (error) {
     await orm.close(true).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Kysely over a pg Pool configured as @mikro-orm/postgresql configures its own
+ * (PostgreSqlConnection.mapOptions): host, port, user, password and database from the URL, the
+ * same pool size, type parsers and driver options, and errors of idle connections ignored.
+ */
+async function openPostgresSqlOnly(target: Extract<DatabaseTarget, { kind: 'postgresql' }>, options: OpenOptions): Promise<Database> {
+  const [{ Kysely: KyselyClass, PostgresDialect }, { default: pg }, parsers] = await Promise.all([import('kysely'), import('pg'), typeParsers()]);
+  const url = new URL(target.url);
+  const types = new pg.TypeOverrides();
+  for (const [oid, parser] of Object.entries(parsers)) types.setTypeParser(Number(oid), parser);
+  const pool = new pg.Pool({
+    host: decodeURIComponent(url.hostname),
+    port: +url.port,
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    database: decodeURIComponent(url.pathname).replace(/^\//, ''),
+    ...POOL,
+    types,
+    ...postgresDriverOptions(options),
+  });
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('error', () => undefined);
+  const kysely = new KyselyClass<HelpdeskSchema>({ dialect: new PostgresDialect({ pool }) });
   try {
-    return wrap(orm, target, await readDatabaseSettings(orm.em), login);
+    const login = await probe(kysely, target);
+    return sqlOnly(kysely, target, await readDatabaseSettings(kysely), login);
   } catch (error) {
-    await orm.close(true).catch(() => undefined);
+    await kysely.destroy().catch(() => undefined);
     throw error;
   }
 }
 
 /** Checks the connection and returns the login. */
-async function probe(orm: MikroORM, target: DatabaseTarget): Promise<string> {
+async function probe(kysely: Kysely<HelpdeskSchema>, target: DatabaseTarget): Promise<string> {
   try {
-    const [row] = await orm.em.getConnection().execute<{ login: string }[]>('select session_user as login');
+    const [row] = (await sql<{ login: string }>`select session_user as login`.execute(kysely)).rows;
     return String(row?.login ?? '');
   } catch (error) {
     throw connectionError(error, target);
@@ -156,11 +220,16 @@ async function probe(orm: MikroORM, target: DatabaseTarget): Promise<string> {
 
 function wrap(orm: MikroORM, target: DatabaseTarget, settings: DatabaseSettings, login: string, lock?: DirectoryLock, closeDriver?: () => Promise<void>): Database {
   let closed = false;
+  const em = orm.em.fork();
   return {
     target,
     orm,
     login,
-    em: orm.em.fork(),
+    em,
+    get sql() {
+      // Inside the fork's transaction, its connection.
+      return em.getKysely<HelpdeskSchema>();
+    },
     settings,
     async close() {
       if (closed) return;
@@ -168,6 +237,35 @@ function wrap(orm: MikroORM, target: DatabaseTarget, settings: DatabaseSettings,
       try {
         await orm.close(true);
         await closeDriver?.();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+}
+
+/** A database opened with Kysely alone (`orm: false`). */
+function sqlOnly(kysely: Kysely<HelpdeskSchema>, target: DatabaseTarget, settings: DatabaseSettings, login: string, lock?: DirectoryLock): Database {
+  let closed = false;
+  const noOrm = (what: string): never => {
+    throw new Error(`programming error: db.${what} used on a database opened with { orm: false } (plain SQL only): open it with the ORM, or use db.sql`);
+  };
+  return {
+    target,
+    get orm(): MikroORM {
+      return noOrm('orm');
+    },
+    get em(): EntityManager {
+      return noOrm('em');
+    },
+    sql: kysely,
+    login,
+    settings,
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await kysely.destroy();
       } finally {
         lock?.release();
       }

@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/sql';
 import { sql, type Kysely } from 'kysely';
 
 /** What defines the data, stored in the database (table `settings`), read once per command. */
@@ -14,9 +13,9 @@ export const DEFAULT_STATS_TIME_ZONE = 'Asia/Almaty';
  * Reads the settings; a database without the table yet (before `db init` / `db migrate`) has
  * the defaults. Runs outside any transaction, so a missing table aborts nothing.
  */
-export async function readDatabaseSettings(em: EntityManager): Promise<DatabaseSettings> {
+export async function readDatabaseSettings(db: Kysely<any>): Promise<DatabaseSettings> {
   try {
-    const rows = (await em.getConnection().execute(`select name, value from settings where name = 'stats_time_zone'`)) as { name: string; value: string }[];
+    const { rows } = await sql<{ name: string; value: string }>`select name, value from settings where name = 'stats_time_zone'`.execute(db);
     return { statsTimeZone: rows[0]?.value ?? DEFAULT_STATS_TIME_ZONE };
   } catch {
     return { statsTimeZone: DEFAULT_STATS_TIME_ZONE };

@@ -47,7 +47,7 @@ export async function runDemo(db: Database, onStep: (message: string) => void, c
     await applyMigrations(db);
   }
   // A fresh demo database has the default statistics time zone (migrations store it).
-  const timeZone = (await readDatabaseSettings(db.em)).statsTimeZone;
+  const timeZone = (await readDatabaseSettings(db.sql)).statsTimeZone;
   onStep('seeding departments, categories, operators and answer templates');
   await seedReferenceData(db.em.fork(), loadReferenceFixtures());
 

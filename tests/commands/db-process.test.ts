@@ -47,6 +47,56 @@ describe('helpdesk as a process', () => {
     }
   });
 
+  // Reads whose stores are plain SQL open the database with Kysely alone: no MikroORM module is
+  // loaded (it costs ~250 ms of CPU per command), from the bundle or from the sources.
+  describe('departments list and tickets show load no ORM', () => {
+    const dataDir = join(root, 'sql-only');
+    const name = `helpdesk_sql_only_${process.pid}`;
+    const target = serverUrl ? ['--database-url', withDatabaseName(serverUrl, name)] : ['--data-dir', dataDir];
+    let ticket = '';
+    afterAll(async () => {
+      if (!serverUrl) return;
+      const admin = new pg.Client({ connectionString: withDatabaseName(serverUrl, 'postgres') });
+      await admin.connect();
+      await admin.query(`drop database if exists "${name}" with (force)`).finally(() => admin.end());
+    });
+    const ormFree = (stderr: string): string[] => {
+      const files = [...stderr.matchAll(/^loaded (file:\S+)$/gm)].map((m) => fileURLToPath(m[1]!));
+      expect(files.length).toBeGreaterThan(0);
+      expect(files.filter((f) => f.includes('/node_modules/@mikro-orm/'))).toEqual([]);
+      for (const file of files.filter((f) => f.includes('/dist/'))) {
+        expect(readFileSync(file, 'utf8')).not.toMatch(/^\/\/ node_modules\/@mikro-orm\//m);
+      }
+      // Only the database opened, nothing of the ORM: what the command did load.
+      return files;
+    };
+
+    it.each([
+      ['the bundle', {}],
+      ['the sources', { HELPDESK_FROM_SOURCE: '1' }],
+    ])('from %s', async (from, env) => {
+      if (!ticket) {
+        expect((await spawnCli([...target, 'db', 'init'], baseEnv)).code).toBe(0);
+        const created = await spawnCli([...target, 'tickets', 'create', '--body', 'The VPN drops every hour', '--email', 'orm-free@example.com', '--json'], baseEnv);
+        expect(created.code).toBe(0);
+        ticket = String(JSON.parse(created.stdout).number);
+      }
+      const trace = fileURLToPath(new URL('../support/trace-imports.mjs', import.meta.url));
+      const departments = await spawnCli([...target, 'departments', 'list', '--json'], { ...baseEnv, ...env }, undefined, ['--import', trace]);
+      expect(departments.code).toBe(0);
+      expect(JSON.parse(departments.stdout).map((d: { name: string }) => d.name)).toContain('End User Support');
+      const files = ormFree(departments.stderr);
+      expect(files.some((f) => (from === 'the bundle' ? f.endsWith('/dist/main.js') : f.endsWith('/src/main.ts')))).toBe(from === 'the sources' || existsSync(new URL('../../dist/main.js', import.meta.url)));
+      const shown = await spawnCli([...target, 'tickets', 'show', ticket, '--json'], { ...baseEnv, ...env }, undefined, ['--import', trace]);
+      expect(shown.code).toBe(0);
+      expect(JSON.parse(shown.stdout)).toMatchObject({ number: Number(ticket), user: { email: 'orm-free@example.com', name: null }, body: 'The VPN drops every hour', messages: [], predictions: [] });
+      ormFree(shown.stderr);
+      const missing = await spawnCli([...target, 'tickets', 'show', '#99999999', '--json'], { ...baseEnv, ...env });
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toBe('error: no ticket #99999999\n');
+    });
+  });
+
   it('db init on the embedded database creates and seeds it; a second run changes nothing', async () => {
     const dataDir = join(root, 'fresh');
     const first = await spawnCli(['db', 'init', '--data-dir', dataDir, '--json'], baseEnv);
@@ -108,8 +158,9 @@ describe('helpdesk as a process', () => {
       expect(result.stderr).toBe('error: malformed database URL postgres://admin:***@:not-a-port/helpdesk: expected postgres://user:password@host:port/database\n');
     });
 
-    it('unreachable host', async () => {
-      const result = await spawnCli(['--database-url', 'postgres://admin:s3cr3t-pw@127.0.0.1:1/helpdesk', 'db', 'status']);
+    // `departments list` opens the database without the ORM (Kysely over pg): the same errors.
+    it.each([[['db', 'status']], [['departments', 'list']]])('unreachable host: %j', async (command) => {
+      const result = await spawnCli(['--database-url', 'postgres://admin:s3cr3t-pw@127.0.0.1:1/helpdesk', ...command]);
       expect(result.code).toBe(3);
       // A password on the command line also gets the hint (once) to keep it off the command line.
       expect(result.stderr).toBe(
@@ -118,10 +169,10 @@ describe('helpdesk as a process', () => {
       );
     });
 
-    it('wrong password', async () => {
+    it.each([[['db', 'init']], [['departments', 'list']]])('wrong password: %j', async (command) => {
       const server = await startPasswordRejectingServer();
       try {
-        const result = await spawnCli(['db', 'init'], { ...baseEnv, DATABASE_URL: `postgres://helpdesk:s3cr3t-pw@127.0.0.1:${server.port}/helpdesk` });
+        const result = await spawnCli(command, { ...baseEnv, DATABASE_URL: `postgres://helpdesk:s3cr3t-pw@127.0.0.1:${server.port}/helpdesk` });
         expect(result.code).toBe(3);
         expect(result.stderr).toBe(`error: cannot open database postgres://helpdesk:***@127.0.0.1:${server.port}/helpdesk: authentication failed (check the user and password)\n`);
         expect(result.stdout + result.stderr).not.toContain('s3cr3t-pw');
@@ -154,9 +205,9 @@ describe('helpdesk as a process', () => {
       }
     });
 
-    it('a missing database is reported, not created, by other commands', async () => {
+    it.each([[['db', 'status']], [['tickets', 'show', '1']]])('a missing database is reported, not created, by other commands: %j', async (command) => {
       const url = withDatabaseName(serverUrl!, `helpdesk_absent_${process.pid}`);
-      const result = await spawnCli(['db', 'status'], { ...baseEnv, DATABASE_URL: url });
+      const result = await spawnCli(command, { ...baseEnv, DATABASE_URL: url });
       expect(result.code).toBe(3);
       expect(result.stderr).toBe(`error: cannot open database ${url}: database does not exist: create it with \`helpdesk db init\`\n`);
     });

@@ -86,7 +86,10 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
       ...(database
         ? {
             // Settings are read at every open, as a command's own process would.
-            openDatabase: async () => ({ target: database.db.target, orm: database.db.orm, em: database.db.orm.em.fork(), settings: await readDatabaseSettings(database.db.orm.em), close: async () => undefined }),
+            openDatabase: async () => {
+              const em = database.db.orm.em.fork();
+              return { target: database.db.target, orm: database.db.orm, em, sql: em.getKysely(), settings: await readDatabaseSettings(em.getKysely()), close: async () => undefined };
+            },
           }
         : {}),
     },

@@ -80,7 +80,7 @@ export async function insertNewTickets(
   }
   await em.flush();
   if (created.length === 0) return;
-  const { statsTimeZone } = await readDatabaseSettings(em);
+  const { statsTimeZone } = await readDatabaseSettings(em.getKysely());
   const ids = created.map((t) => `'${t.id}'`).join(',');
   await em.getConnection().execute(addContributionsSql(statsTimeZone, { ticketWhere: `tk.id in (${ids})`, predictionWhere: 'false' }));
 }

@@ -32,7 +32,7 @@ export async function dbInit(ctx: CommandContext, options: InitOptions): Promise
     async (db): Promise<InitResult> => {
       note(ctx, ctx.err.dim(`database: ${db.target.displayUrl} (${db.target.kind})`));
       const migrationsApplied = await applyMigrations(db);
-      const statsTimeZone = zone === undefined ? (await readDatabaseSettings(db.em)).statsTimeZone : await initStatsTimeZone(db, zone);
+      const statsTimeZone = zone === undefined ? (await readDatabaseSettings(db.sql)).statsTimeZone : await initStatsTimeZone(db, zone);
       const seeded = options.seed ? await seedReferenceData(db.em, loadReferenceFixtures()) : null;
       return { backend: db.target.kind, location: db.target.displayUrl, migrationsApplied, seeded, statsTimeZone };
     },
@@ -56,7 +56,7 @@ export async function dbInit(ctx: CommandContext, options: InitOptions): Promise
  * `stats rebuild --tz` changes it (it rebuckets every day in the same transaction).
  */
 async function initStatsTimeZone(db: Database, zone: string): Promise<string> {
-  const current = (await readDatabaseSettings(db.em)).statsTimeZone;
+  const current = (await readDatabaseSettings(db.sql)).statsTimeZone;
   if (zone === current) return zone;
   await db.em.transactional(async (tx) => {
     const k = tx.getKysely<any>();

@@ -1,6 +1,6 @@
-import { listDepartments, type DepartmentRow } from '../../services/reference/departments.ts';
+import { listDepartments, type DepartmentRow } from '../../services/reference/departments-store.ts';
 import type { CommandContext } from '../context.ts';
-import { runList, yesNo, type ListOptions, type ListView } from '../reference.ts';
+import { runSqlList, yesNo, type ListOptions, type ListView } from '../lists.ts';
 
 export const departmentsView: ListView<DepartmentRow> = {
   plural: 'departments',
@@ -17,5 +17,5 @@ export const departmentsView: ListView<DepartmentRow> = {
 };
 
 export async function departmentsList(ctx: CommandContext, options: ListOptions): Promise<void> {
-  await runList(ctx, options, departmentsView, (em) => listDepartments(em));
+  await runSqlList(ctx, options, departmentsView, listDepartments);
 }

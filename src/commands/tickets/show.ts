@@ -1,11 +1,11 @@
 import { renderJson, renderRecord, renderTable, type Column } from '../../output/render.ts';
 import { describeChange, type AuditRow } from '../../services/audit/audit.ts';
-import { showTicket, type TicketDetail } from '../../services/tickets/tickets.ts';
+import { showTicket, type TicketDetail } from '../../services/tickets/ticket-store.ts';
 import { localTime, statsTimeZone } from '../calendar.ts';
 import { isTerminal, print, show, withDatabase, tableOptions, type CommandContext } from '../context.ts';
 
 export async function ticketsShow(ctx: CommandContext, ref: string, options: { json?: boolean }): Promise<void> {
-  const ticket = await withDatabase(ctx, async (db) => inTimeZone(await showTicket(db.em, ref), statsTimeZone(db)));
+  const ticket = await withDatabase(ctx, async (db) => inTimeZone(await showTicket(db.sql, ref), statsTimeZone(db)), { orm: false });
   if (options.json) print(ctx, renderJson(ticket));
   else show(ctx, describeTicket(ctx, ticket) + describeAudit(ctx, ticket.audit));
 }

@@ -1,6 +1,5 @@
 import { CheckConstraintViolationException, ForeignKeyConstraintViolationException, sql, UniqueConstraintViolationException, type EntityName, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
-import { OPEN_STATUSES } from '../../entities/enums.ts';
 import { ConflictError, InputError, NotFoundError } from '../../errors.ts';
 import { naturalKey, type Label } from './values.ts';
 
@@ -8,8 +7,7 @@ import { naturalKey, type Label } from './values.ts';
 // templates, users): case-insensitive lookups by natural key, change detection, and turning the
 // database's constraint errors into one-line messages.
 
-/** SQL list of the statuses that count as open, for raw queries. */
-export const OPEN_STATUS_SQL = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
+export { OPEN_STATUS_SQL } from '../../db/schema.ts';
 
 export type SaveOutcome = 'created' | 'updated' | 'unchanged';
 

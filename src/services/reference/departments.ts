@@ -2,25 +2,13 @@ import { plural } from '../../output/plural.ts';
 import type { EntityManager } from '@mikro-orm/sql';
 import { Category, Department, OPEN_STATUSES, Operator, Ticket } from '../../entities/index.ts';
 import { ConflictError, InputError } from '../../errors.ts';
+import { departmentRow, type DepartmentRow } from './departments-store.ts';
 import { assertUnique, assignChanges, count, findByKey, guarded, notFound, OPEN_STATUS_SQL, requireField, requireReference, type RemoveResult, type SaveOutcome } from './common.ts';
 import type { ImportSpec } from './import.ts';
 import { lockReferenceData } from './serialise.ts';
 import { booleanValue, nameValue, naturalKey, optionalText, type Label } from './values.ts';
 
-/** One department as lists, `--json` and import files have it. */
-export interface DepartmentRow {
-  name: string;
-  description: string | null;
-  active: boolean;
-  /** Operators in the department (read-only, ignored on import). */
-  operators: number;
-  /** Tickets routed to it that are still open (read-only, ignored on import). */
-  openTickets: number;
-  /** Open tickets routed to it that wait for a free operator (queued, not escalated; read-only). */
-  queued: number;
-  /** Active operators whose open tickets fill their capacity (read-only). */
-  atCapacity: number;
-}
+export { listDepartments, type DepartmentRow } from './departments-store.ts';
 
 export interface DepartmentDetail extends DepartmentRow {
   operatorNames: string[];
@@ -36,31 +24,6 @@ export interface DepartmentPatch {
   active?: boolean | undefined;
 }
 
-const LIST_SQL = `
-  select d.name, d.description, d.active,
-    (select count(*) from operators o where o.department_id = d.id)::int as operators,
-    (select count(*) from tickets t where t.department_id = d.id and t.status in (${OPEN_STATUS_SQL}))::int as open_tickets,
-    (select count(*) from tickets t where t.department_id = d.id and t.status in (${OPEN_STATUS_SQL}) and t.operator_id is null and not t.escalated)::int as queued,
-    (select count(*) from operators o where o.department_id = d.id and o.active
-       and (select count(*) from tickets t where t.operator_id = o.id and t.status in (${OPEN_STATUS_SQL})) >= o.capacity)::int as at_capacity
-  from departments d`;
-
-type ListRecord = { name: string; description: string | null; active: boolean; operators: number; open_tickets: number; queued: number; at_capacity: number };
-const toRow = (r: ListRecord): DepartmentRow => ({
-  name: r.name,
-  description: r.description,
-  active: r.active,
-  operators: Number(r.operators),
-  openTickets: Number(r.open_tickets),
-  queued: Number(r.queued),
-  atCapacity: Number(r.at_capacity),
-});
-
-export async function listDepartments(em: EntityManager): Promise<DepartmentRow[]> {
-  const rows = await em.execute<ListRecord[]>(`${LIST_SQL} order by lower(d.name), d.name`);
-  return rows.map(toRow);
-}
-
 export async function findDepartment(em: EntityManager, name: string): Promise<Department> {
   const department = await findByKey(em, Department, 'name', name);
   if (!department) throw notFound('department', name);
@@ -69,7 +32,7 @@ export async function findDepartment(em: EntityManager, name: string): Promise<D
 
 export async function showDepartment(em: EntityManager, name: string): Promise<DepartmentDetail> {
   const department = await findDepartment(em, name);
-  const [row] = (await em.execute<ListRecord[]>(`${LIST_SQL} where d.id = ?`, [department.id])).map(toRow);
+  const row = await departmentRow(em.getKysely(), department.id);
   const operators = await em.find(Operator, { department }, { orderBy: { name: 'asc' } });
   const categories = await em.find(Category, { defaultDepartment: department }, { orderBy: { name: 'asc' } });
   return {

@@ -16,8 +16,7 @@ import {
   type TicketSource,
   type TicketStatus,
 } from '../../entities/index.ts';
-import { NotAllowedError, NotFoundError, UsageError } from '../../errors.ts';
-import { canReadAudit, listAudit, type AuditRow } from '../audit/audit.ts';
+import { NotFoundError, UsageError } from '../../errors.ts';
 import { detectLanguage } from '../../ml/language.ts';
 import { normaliseEmail } from '../email.ts';
 import { nextDay, startOfDay } from '../calendar.ts';
@@ -26,6 +25,9 @@ import { DailyAccumulator } from '../stats/daily.ts';
 import { checkOperator, lockTicket, rerouteWithin, type Routing } from './assignment.ts';
 import { departmentSetByPerson, latestPrediction, recordCorrection, recordSample, type Correction } from './review.ts';
 import { contentHash, deriveSubject, SUBJECT_MAX } from './text.ts';
+import { missingTicket, parseTicketRef, type TicketDetail, type TicketRow } from './ticket-store.ts';
+
+export type { TicketDetail, TicketRow } from './ticket-store.ts';
 
 export interface TicketFilters {
   status?: string | undefined;
@@ -43,50 +45,6 @@ export interface TicketFilters {
   history?: boolean | undefined;
   limit?: number | undefined;
   offset?: number | undefined;
-}
-
-export interface TicketRow {
-  id: string;
-  number: number;
-  status: TicketStatus;
-  priority: Priority | null;
-  language: Language | null;
-  source: TicketSource;
-  category: string | null;
-  department: string | null;
-  operator: string | null;
-  subject: string;
-  createdAt: string;
-  /** Imported history (counted apart from the day's intake). */
-  history: boolean;
-}
-
-export interface TicketDetail extends TicketRow {
-  externalId: string | null;
-  user: { email: string; name: string | null } | null;
-  body: string;
-  issueType: string | null;
-  escalated: boolean;
-  contentHash: string;
-  updatedAt: string;
-  firstResponseAt: string | null;
-  resolvedAt: string | null;
-  closedAt: string | null;
-  slaDueAt: string | null;
-  messages: { authorKind: string; author: string | null; body: string; createdAt: string }[];
-  predictions: {
-    id: string;
-    createdAt: string;
-    category: string | null;
-    department: string | null;
-    priority: string | null;
-    confidence: number;
-    decision: string;
-    review: string;
-    correctedCategory: string | null;
-    correctedDepartment: string | null;
-    reviewedAt: string | null;
-  }[];
 }
 
 const iso = (d: Date | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
@@ -160,38 +118,13 @@ async function ticketWhere(em: EntityManager, filters: TicketFilters): Promise<{
 
 /** A ticket by number ("42" or "#42") or id (UUID). */
 export async function findTicket(em: EntityManager, ref: string): Promise<Ticket> {
-  const text = ref.trim();
-  let ticket: Ticket | null = null;
-  if (/^#?\d+$/.test(text)) ticket = await em.findOne(Ticket, { number: Number(text.replace('#', '')) });
-  else if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text)) ticket = await em.findOne(Ticket, { id: text.toLowerCase() });
-  else throw new UsageError(`ticket must be a number (42 or #42) or an id (UUID) (got "${ref}")`);
-  if (!ticket) {
-    if (await hiddenByRowSecurity(em, text.replace('#', ''))) {
-      const [me] = await em.getConnection().execute<{ login: string }[]>('select session_user as login');
-      throw new NotAllowedError(`ticket ${text} is not in your departments: it needs helpdesk_admin, or helpdesk_agent tied to an operator of its department (you are "${me?.login}")`);
-    }
-    throw new NotFoundError(`no ticket ${text}`);
-  }
+  const wanted = parseTicketRef(ref);
+  const ticket = await em.findOne(Ticket, 'number' in wanted ? { number: wanted.number } : { id: wanted.id });
+  if (!ticket) throw await missingTicket(em.getKysely(), wanted.text);
   return ticket;
 }
 
-/** The ticket exists but row-level security hides it from this login (PostgreSQL server only). */
-async function hiddenByRowSecurity(em: EntityManager, ref: string): Promise<boolean> {
-  const connection = em.getConnection();
-  const [fn] = await connection.execute<{ ok: boolean }[]>(`select to_regprocedure('helpdesk_ticket_exists(text)') is not null as ok`);
-  if (!fn?.ok) return false;
-  const [row] = await connection.execute<{ ok: boolean }[]>(`select helpdesk_ticket_exists(?) as ok`, [ref]);
-  return row?.ok === true;
-}
-
-export async function showTicket(em: EntityManager, ref: string): Promise<TicketDetail & { audit: AuditRow[] | null }> {
-  const ticket = await findTicket(em, ref);
-  const shown = await detail(em, ticket);
-  // The ticket's audit trail, oldest first; null when this login may not read it (analysts).
-  const kysely = em.getKysely<any>();
-  const audit = (await canReadAudit(kysely)) ? (await listAudit(kysely, { ticketId: ticket.id, limit: 1000 })).reverse() : null;
-  return { ...shown, audit };
-}
+export { showTicket } from './ticket-store.ts';
 
 async function detail(em: EntityManager, ticket: Ticket): Promise<TicketDetail> {
   await em.populate(ticket, ['category', 'department', 'operator', 'user']);
