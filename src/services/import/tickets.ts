@@ -1,29 +1,15 @@
 import type { Database } from '../../db/database.ts';
 import { deferIndexes, withBulkSession, type BulkSession } from '../../db/bulk.ts';
 import type { TicketSource, TicketStatus } from '../../entities/enums.ts';
-import { IMPORT_FIELDS, resolveCsvColumns, resolveJsonKeys, type ImportField } from './fields.ts';
-import {
-  csvRecords,
-  decodeField,
-  detectDelimiter,
-  detectFormat,
-  hasBom,
-  jsonArrayElements,
-  jsonlLines,
-  peek,
-  skipBytes,
-  type InputEncoding,
-  type InputFormat,
-  type InputSource,
-} from './input.ts';
+import type { ImportField } from './fields.ts';
+import type { InputEncoding, InputFormat, InputSource } from './input.ts';
+import { readRows } from './reader.ts';
 import { addContributionsSql } from '../stats/contributions.ts';
-import { FIELD_INDEX, INVALID_UTF8, STAGING_COLUMNS, STAGING_DDL, stageRow, type CategoryRow, type Lookups, type NamedRow, type RawRow, type RowError, type RowOptions } from './rows.ts';
+import { STAGING_COLUMNS, STAGING_DDL, stageRow, type CategoryRow, type Lookups, type NamedRow, type RawRow, type RowError, type RowOptions } from './rows.ts';
 import { InputError } from '../../errors.ts';
 import { DateReader, type DateOrder, type DateSettings } from './dates.ts';
 import type { Preset } from './presets.ts';
 import { UnmappedValues, type ValueField, type ValueMaps } from './values.ts';
-import { encodingWarning } from '../text/encoding.ts';
-import { previewValue } from '../text/preview.ts';
 import { failpoint } from '../../db/failpoint.ts';
 
 export type OnError = 'fail' | 'skip';
@@ -135,24 +121,11 @@ const COPY_CHUNK = 256 * 1024;
  */
 export async function importTickets(db: Database, options: ImportOptions, hooks: ImportHooks = {}): Promise<ImportSummary> {
   const started = performance.now();
-  const { head, chunks: replayed } = await peek(options.input.chunks);
-  const bom = options.encoding === 'utf-8' && hasBom(head) ? 3 : 0;
-  const format = options.format ?? detectFormat(options.input.name === 'stdin' ? '' : options.input.name, head, bom);
-  const encodingProblem = encodingWarning(head.subarray(bom), options.encoding);
-  if (encodingProblem) hooks.onNotice?.(`${options.input.name}: ${encodingProblem}`);
-  let bytes = 0;
-  const counted = (async function* () {
-    for await (const chunk of skipBytes(replayed, bom)) {
-      bytes += chunk.length;
-      yield chunk;
-    }
-  })();
-  bytes += bom;
 
   return withBulkSession(db, async (session) => {
     const lookups = await loadLookups(session);
-    const rows = format === 'csv' ? await csvRows(counted, options, head, bom) : jsonRows(counted, options, format);
-    const { columnName } = rows;
+    const rows = await readRows(options, hooks.onNotice);
+    const { format, columnName } = rows;
     const dateSettings: DateSettings = options.dates ?? { timeZone: options.statsTimeZone };
     const dates = new DateReader(dateSettings);
     const unmapped = new UnmappedValues();
@@ -232,7 +205,7 @@ export async function importTickets(db: Database, options: ImportOptions, hooks:
             buffer = '';
           }
         }
-        hooks.onProgress?.({ bytes, rows: read });
+        hooks.onProgress?.({ bytes: rows.bytesRead(), rows: read });
       }
       if (held.length > 0) throw ambiguityError(firstAmbiguous!, 'the whole file');
       if (buffer) yield buffer;
@@ -419,98 +392,6 @@ async function loadLookups(session: BulkSession): Promise<Lookups> {
     operators: byKey,
     unknownOperators: new Map(),
   };
-}
-
-interface RowSource {
-  batches: AsyncIterable<RawRow[]>;
-  columnName: (field: ImportField) => string;
-}
-
-async function csvRows(chunks: AsyncIterable<Buffer>, options: ImportOptions, head: Buffer, bom: number): Promise<RowSource> {
-  const delimiter = options.delimiter ?? detectDelimiter(head, bom);
-  const records = csvRecords(chunks, delimiter)[Symbol.asyncIterator]();
-  const first = await records.next();
-  const firstBatch = first.done ? [] : first.value;
-  const headerRecord = firstBatch.shift();
-  const file = options.input.name;
-  if (!headerRecord) return { batches: (async function* () {})(), columnName: (f) => f };
-  const header = headerRecord.fields.map((f) => decodeField(f, options.encoding) ?? f.toString('latin1'));
-  const columns = resolveCsvColumns(header, options.mapping, file, options.preset?.columns, headerRecord.line);
-  const wanted = [...columns.entries()].map(([field, index]) => ({ field, slot: FIELD_INDEX[field], index }));
-  const width = header.length;
-  const { encoding } = options;
-  const convert = (batch: typeof firstBatch): RawRow[] =>
-    batch.map((record) => {
-      if (record.error) return { line: record.line, values: [], rowError: { reason: record.error, value: null } };
-      if (record.fields.length !== width) {
-        return { line: record.line, values: [], rowError: { reason: `expected ${width} columns, found ${record.fields.length}`, value: null } };
-      }
-      const values: (string | undefined)[] = new Array(IMPORT_FIELDS.length);
-      let problems: RawRow['problems'];
-      for (const { field, slot, index } of wanted) {
-        const text = decodeField(record.fields[index]!, encoding);
-        if (text === undefined) (problems ??= []).push({ field, value: null, reason: INVALID_UTF8 });
-        else values[slot] = text;
-      }
-      return problems ? { line: record.line, values, problems } : { line: record.line, values };
-    });
-  async function* batches(): AsyncGenerator<RawRow[]> {
-    if (firstBatch.length > 0) yield convert(firstBatch);
-    for (;;) {
-      const next = await records.next();
-      if (next.done) return;
-      yield convert(next.value);
-    }
-  }
-  return { batches: batches(), columnName: (field) => header[columns.get(field) ?? -1] ?? field };
-}
-
-function jsonRows(chunks: AsyncIterable<Buffer>, options: ImportOptions, format: 'json' | 'jsonl'): RowSource {
-  const candidates = resolveJsonKeys(options.mapping, options.preset?.columns);
-  const what = format === 'json' ? 'each element of the array' : 'each line';
-  const keys = [...candidates.entries()].filter(([field]) => field !== 'messages').map(([field, names]) => ({ field, names, slot: FIELD_INDEX[field] }));
-  const messagesKey = candidates.get('messages')![0]!;
-  // Errors name the key the row used; the first candidate when it had none.
-  const used = new Map<ImportField, string>();
-  const { encoding } = options;
-  async function* batches(): AsyncGenerator<RawRow[]> {
-    for await (const lines of format === 'json' ? jsonArrayElements(chunks) : jsonlLines(chunks)) {
-      yield lines.map(({ line, bytes }): RawRow => {
-        const text = decodeField(bytes, encoding);
-        if (text === undefined) return { line, values: [], rowError: { reason: INVALID_UTF8, value: null } };
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(text);
-        } catch (error) {
-          return { line, values: [], rowError: { reason: `not valid JSON (${(error as Error).message.split('\n')[0]})`, value: text.length > 200 ? text.slice(0, 200) + '…' : text } };
-        }
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-          return { line, values: [], rowError: { reason: `${what} must be a JSON object`, value: text.length > 200 ? text.slice(0, 200) + '…' : text } };
-        }
-        const object = parsed as Record<string, unknown>;
-        const values: (string | undefined)[] = new Array(IMPORT_FIELDS.length);
-        let problems: RawRow['problems'];
-        for (const { field, names, slot } of keys) {
-          let v: unknown;
-          for (const name of names) {
-            v = object[name];
-            if (v !== undefined) {
-              if (!used.has(field)) used.set(field, name);
-              break;
-            }
-          }
-          if (v === undefined || v === null) continue;
-          if (typeof v === 'string') values[slot] = v;
-          else if (typeof v === 'number' || typeof v === 'boolean') values[slot] = String(v);
-          else (problems ??= []).push({ field, value: previewValue(v), reason: 'expected a string' });
-        }
-        const row: RawRow = { line, values, messages: object[messagesKey] };
-        if (problems) row.problems = problems;
-        return row;
-      });
-    }
-  }
-  return { batches: batches(), columnName: (field) => used.get(field) ?? candidates.get(field)![0]! };
 }
 
 async function createDepartments(session: BulkSession, departments: NamedRow[]): Promise<string[]> {
