@@ -63,8 +63,9 @@ export function actorName(ctx: CommandContext): string | undefined {
 }
 
 /** Opens the database late, hands the command a forked EntityManager, and always closes it. */
-export async function withDatabase<T>(ctx: CommandContext, work: (db: Database) => Promise<T>, options: { create?: boolean } = {}): Promise<T> {
+export async function withDatabase<T>(ctx: CommandContext, work: (db: Database) => Promise<T>, options: { create?: boolean; pgliteSharedBuffers?: string } = {}): Promise<T> {
   const db = await ctx.openDatabase({
+    ...(options.pgliteSharedBuffers ? { pgliteSharedBuffers: options.pgliteSharedBuffers } : {}),
     target: databaseTarget(ctx),
     command: ctx.commandLine,
     create: options.create ?? false,
