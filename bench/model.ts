@@ -50,7 +50,9 @@ function helpdesk(backend: Backend, args: string[]): { stdout: string; stderr: s
   const timed = existsSync('/usr/bin/time');
   const cli = [BIN, ...backend.flags, ...args];
   const command = timed ? ['/usr/bin/time', ['-f', '%M', '-o', timeFile, process.execPath, ...cli]] as const : [process.execPath, cli] as const;
-  const r = spawnSync(command[0], [...command[1]], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  // The backend is the flag's alone: a DATABASE_URL in the environment would win over --data-dir.
+  const { DATABASE_URL: _url, ...env } = process.env;
+  const r = spawnSync(command[0], [...command[1]], { encoding: 'utf8', maxBuffer: 64 << 20, env });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`helpdesk ${args.join(' ')} (${backend.name}) exited ${r.status}: ${r.stderr.trim()}`);
   const peakMb = timed ? Number(readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)) / 1024 : null;
