@@ -67,8 +67,9 @@ export function actorName(ctx: CommandContext): string | undefined {
  * `orm: false` opens it with Kysely alone, for commands whose stores take `db.sql` (reads):
  * they start without loading MikroORM.
  */
-export async function withDatabase<T>(ctx: CommandContext, work: (db: Database) => Promise<T>, options: { create?: boolean; orm?: boolean } = {}): Promise<T> {
+export async function withDatabase<T>(ctx: CommandContext, work: (db: Database) => Promise<T>, options: { create?: boolean; orm?: boolean; pgliteSharedBuffers?: string } = {}): Promise<T> {
   const db = await ctx.openDatabase({
+    ...(options.pgliteSharedBuffers ? { pgliteSharedBuffers: options.pgliteSharedBuffers } : {}),
     target: databaseTarget(ctx),
     command: ctx.commandLine,
     create: options.create ?? false,

@@ -52,6 +52,13 @@ export interface OpenOptions {
    * stores are plain SQL; `orm` and `em` then throw. Default true.
    */
   orm?: boolean;
+  /**
+   * The embedded database's shared_buffers for this process (default: the cluster's 128MB). Its
+   * buffers are in the process's own memory and touched when it starts: a command that reads a
+   * table once and needs the memory itself (model train) asks for less; 16MB took 115 MB off the
+   * resident size of a process that opens the database.
+   */
+  pgliteSharedBuffers?: string | undefined;
 }
 
 /** The actor as a session setting value: letters, digits and . _ @ + - only (it travels in the startup options). */
@@ -93,7 +100,7 @@ async function openPglite(target: Extract<DatabaseTarget, { kind: 'pglite' }>, o
   const lock = await waitForLock(lockFile, options.command, options.lockWaitMs ?? 0, options.onLockWait);
   // The cluster starts (WebAssembly compile, then PostgreSQL's own start: most of a command's
   // time here) while the ORM's modules load and its metadata is discovered, instead of after.
-  const pglite = startPglite(clusterDir);
+  const pglite = startPglite(clusterDir, options.pgliteSharedBuffers);
   const actor = safeActor(options.actor);
   if (options.orm === false) {
     let kysely: Kysely<HelpdeskSchema> | undefined;
@@ -136,9 +143,10 @@ async function openPglite(target: Extract<DatabaseTarget, { kind: 'pglite' }>, o
  * creates itself (createPostgreSqlTypeParsers: dates, timestamps and intervals stay strings, and
  * their arrays are parsed as text arrays), so results are the same as when the ORM owns it.
  */
-async function startPglite(clusterDir: string): Promise<PGlite> {
+async function startPglite(clusterDir: string, sharedBuffers?: string): Promise<PGlite> {
   const [{ PGlite: Pglite }, parsers] = await Promise.all([import('@electric-sql/pglite'), typeParsers()]);
-  return Pglite.create({ dataDir: clusterDir, parsers });
+  const startParams = sharedBuffers ? { startParams: [...Pglite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`] } : {};
+  return Pglite.create({ dataDir: clusterDir, parsers, ...startParams });
 }
 
 /**

@@ -119,6 +119,7 @@ interface CompactData {
 }
 
 function compact(m: SparseMatrix): CompactData {
+  if (m.colBucket) return { rows: m.rows, cols: m.colBucket.length, indptr: m.indptr, cidx: m.indices, values: m.values, colBucket: m.colBucket };
   const map = new Int32Array(m.dim).fill(-1);
   let cols = 0;
   for (let p = 0; p < m.indices.length; p++) {
@@ -140,8 +141,14 @@ interface SolverState {
   epochs: number;
 }
 
+/**
+ * Solves on the rows `rows` of `d` (all when null); y, sampleC and alpha are indexed by position
+ * in `rows`. Solving on a subset in place of a copy of it (the holdout fit used one: 6.4 bytes a
+ * non-zero of the matrix) computes the very same sums in the very same order.
+ */
 function solveOvrSvm(
   d: CompactData,
+  rows: Int32Array | null,
   y: Int32Array,
   K: number,
   sampleC: Float64Array,
@@ -149,7 +156,8 @@ function solveOvrSvm(
   seed: number,
   warmAlpha?: Float64Array,
 ): SolverState {
-  const n = d.rows;
+  const n = rows ? rows.length : d.rows;
+  const rowAt = rows ?? Int32Array.from({ length: n }, (_, i) => i);
   const bias = p.biasValue;
   const biasBase = d.cols * K;
   const W = new Float64Array((d.cols + 1) * K);
@@ -160,7 +168,8 @@ function solveOvrSvm(
   for (let i = 0; i < n; i++) {
     Dii[i] = 0.5 / sampleC[i]!;
     let sq = bias * bias;
-    for (let q = indptr[i]!; q < indptr[i + 1]!; q++) sq += values[q]! * values[q]!;
+    const r = rowAt[i]!;
+    for (let q = indptr[r]!; q < indptr[r + 1]!; q++) sq += values[q]! * values[q]!;
     QD[i] = sq + Dii[i]!;
   }
   if (warmAlpha) {
@@ -169,7 +178,8 @@ function solveOvrSvm(
         const a = alpha[i * K + k]!;
         if (a === 0) continue;
         const ay = y[i] === k ? a : -a;
-        for (let q = indptr[i]!; q < indptr[i + 1]!; q++) {
+        const r = rowAt[i]!;
+        for (let q = indptr[r]!; q < indptr[r + 1]!; q++) {
           const j = cidx[q]! * K + k;
           W[j] = W[j]! + ay * values[q]!;
         }
@@ -198,8 +208,9 @@ function solveOvrSvm(
     let PGmin = Infinity;
     for (let s = 0; s < active; s++) {
       const i = index[s]!;
-      const a0 = indptr[i]!;
-      const a1 = indptr[i + 1]!;
+      const r = rowAt[i]!;
+      const a0 = indptr[r]!;
+      const a1 = indptr[r + 1]!;
       for (let k = 0; k < K; k++) dot[k] = W[biasBase + k]! * bias;
       for (let q = a0; q < a1; q++) {
         const v = values[q]!;
@@ -370,28 +381,29 @@ function buildHead(
   const rowOf = new Int32Array(1 << vectorizer.config.bits).fill(-1);
   // rows ordered by bucket for a canonical layout
   const order = Int32Array.from({ length: d.cols }, (_, c) => c).sort((a, b) => d.colBucket[a]! - d.colBucket[b]!);
-  const rows: number[] = [];
-  const codes: number[] = [];
+  // Codes (or float32 weights) of every column in typed arrays: one JS array of K per column
+  // and a growing array of all codes were 40 MB of garbage per head on 38,000 texts.
+  const q = new Float32Array(d.cols * K);
+  let nRows = 0;
   for (const c of order) {
     let nz = false;
-    const rowCodes = new Array<number>(K);
     for (let k = 0; k < K; k++) {
       const w = W[c * K + k]!;
-      const q = quant ? quantizeWeight(w, scales[k]!) : Math.fround(w);
-      rowCodes[k] = q;
-      if (q !== 0) nz = true;
+      const v = quant ? quantizeWeight(w, scales[k]!) : Math.fround(w);
+      q[c * K + k] = v;
+      if (v !== 0) nz = true;
     }
-    if (!nz) continue;
-    rowOf[d.colBucket[c]!] = rows.length;
-    rows.push(c);
-    for (const q of rowCodes) codes.push(q);
+    if (nz) rowOf[d.colBucket[c]!] = nRows++;
   }
-  const weights = new Float32Array(rows.length * K);
-  const codeArr = quant ? Int8Array.from(codes) : null;
-  for (let r = 0; r < rows.length; r++) {
+  const weights = new Float32Array(nRows * K);
+  const codeArr = quant ? new Int8Array(nRows * K) : null;
+  for (const c of order) {
+    const r = rowOf[d.colBucket[c]!]!;
+    if (r < 0) continue;
     for (let k = 0; k < K; k++) {
-      const q = codes[r * K + k]!;
-      weights[r * K + k] = quant ? scales[k]! * QUANT_TABLE[q & 255]! : q;
+      const v = q[c * K + k]!;
+      if (codeArr) codeArr[r * K + k] = v;
+      weights[r * K + k] = quant ? scales[k]! * QUANT_TABLE[v & 255]! : v;
     }
   }
   const bias = new Float32Array(K);
@@ -412,6 +424,27 @@ export function decisionScores(model: TrainedHead, x: SparseVector, out?: Float6
     if (r < 0) continue;
     const v = val[j]!;
     const base = r * K;
+    for (let k = 0; k < K; k++) s[k] = s[k]! + v * weights[base + k]!;
+  }
+  return s;
+}
+
+/** `decisionScores` of row r of a training matrix, whose indices are buckets or (compacted) column ids. */
+export function rowScores(model: TrainedHead, m: SparseMatrix, r: number, out?: Float64Array): Float64Array {
+  const x = getRow(m, r);
+  const colBucket = m.colBucket;
+  if (!colBucket) return decisionScores(model, x, out);
+  const K = model.labels.length;
+  const s = out ?? new Float64Array(K);
+  for (let k = 0; k < K; k++) s[k] = model.bias[k]!;
+  const { rowOf, weights } = model;
+  const idx = x.indices;
+  const val = x.values;
+  for (let j = 0; j < idx.length; j++) {
+    const row = rowOf[colBucket[idx[j]!]!]!;
+    if (row < 0) continue;
+    const v = val[j]!;
+    const base = row * K;
     for (let k = 0; k < K; k++) s[k] = s[k]! + v * weights[base + k]!;
   }
   return s;
@@ -494,7 +527,12 @@ export function trainHead(
   const p = resolveParams(opts);
   const keep: number[] = [];
   for (let i = 0; i < rowLabels.length; i++) if (rowLabels[i]) keep.push(i);
-  const m = keep.length === matrix.rows ? matrix : selectRows(matrix, keep);
+  // Rows without a label take no part: solved around (a compacted matrix), not copied out.
+  const inPlace = matrix.colBucket !== undefined;
+  const m = inPlace || keep.length === matrix.rows ? matrix : selectRows(matrix, keep);
+  /** Matrix row of the i-th labelled row. */
+  const rowOfKept = inPlace && keep.length !== matrix.rows ? Int32Array.from(keep) : null;
+  const matrixRow = (i: number): number => (rowOfKept ? rowOfKept[i]! : i);
   const labelStrs = keep.map((i) => rowLabels[i]!);
   const labels = [...new Set(labelStrs)].sort();
   if (labels.length < 2) throw new Error(`need at least 2 distinct labels, got ${labels.length}`);
@@ -512,15 +550,14 @@ export function trainHead(
   const [trIdx, hoIdx] = holdout > 0 ? stratifiedSplit(y, holdout, seed) : [new Int32Array(0), new Int32Array(0)];
   if (hoIdx.length > 0) {
     const th = performance.now();
-    const sub = compactSubset(d, trIdx);
     const ySub = Int32Array.from(trIdx, (i) => y[i]!);
-    const st = solveOvrSvm(sub, ySub, K, perSampleC(ySub, labels, p), p, seed);
+    const st = solveOvrSvm(d, Int32Array.from(trIdx, matrixRow), ySub, K, perSampleC(ySub, labels, p), p, seed);
     // holdout scores through the *quantised* head so metrics/calibration describe what is shipped
-    const headA = buildHead(vectorizer, labels, sub, st, 1, { ...p, seed, holdout, refit, quantize, epochs: st.epochs });
+    const headA = buildHead(vectorizer, labels, d, st, 1, { ...p, seed, holdout, refit, quantize, epochs: st.epochs });
     const hoScores = new Float64Array(hoIdx.length * K);
     const tmp = new Float64Array(K);
     for (let t = 0; t < hoIdx.length; t++) {
-      decisionScores(headA, getRow(m, hoIdx[t]!), tmp);
+      rowScores(headA, m, matrixRow(hoIdx[t]!), tmp);
       hoScores.set(tmp, t * K);
     }
     const yHo = Int32Array.from(hoIdx, (i) => y[i]!);
@@ -542,15 +579,15 @@ export function trainHead(
     holdoutFitMs = performance.now() - th;
     log(`holdout fit: ${st.epochs} epochs, ${(holdoutFitMs / 1000).toFixed(1)} s, T=${temperature.toFixed(3)}, macroF1=${holdoutMetrics.macroF1.toFixed(4)}`);
     if (refit) {
-      warm = new Float64Array(d.rows * K);
+      warm = new Float64Array(keep.length * K);
       for (let t = 0; t < trIdx.length; t++) warm.set(st.alpha.subarray(t * K, t * K + K), trIdx[t]! * K);
     } else {
-      // compactSubset keeps the column space of d, so W is directly usable
+      // the subset was solved in the column space of d, so W is directly usable
       finalState = st;
     }
   }
   const tr = performance.now();
-  if (!finalState) finalState = solveOvrSvm(d, y, K, perSampleC(y, labels, p), p, seed + 1, warm);
+  if (!finalState) finalState = solveOvrSvm(d, rowOfKept, y, K, perSampleC(y, labels, p), p, seed + 1, warm);
   const refitMs = performance.now() - tr;
   const params = { ...p, seed, holdout, refit, quantize, epochs: finalState.epochs };
   const model = buildHead(vectorizer, labels, d, finalState, temperature, params);
@@ -562,26 +599,6 @@ export function trainHead(
     params,
     timings: { vectorizeMs: 0, holdoutFitMs, refitMs, totalMs: performance.now() - t0 },
   };
-}
-
-function compactSubset(d: CompactData, rows: Int32Array): CompactData {
-  // keep the column space of `d` (so W can be mapped back), only select rows
-  let nnz = 0;
-  for (const r of rows) nnz += d.indptr[r + 1]! - d.indptr[r]!;
-  const indptr = new Int32Array(rows.length + 1);
-  const cidx = new Int32Array(nnz);
-  const values = new Float32Array(nnz);
-  let p = 0;
-  for (let t = 0; t < rows.length; t++) {
-    const r = rows[t]!;
-    const a = d.indptr[r]!;
-    const b = d.indptr[r + 1]!;
-    cidx.set(d.cidx.subarray(a, b), p);
-    values.set(d.values.subarray(a, b), p);
-    p += b - a;
-    indptr[t + 1] = p;
-  }
-  return { rows: rows.length, cols: d.cols, indptr, cidx, values, colBucket: d.colBucket };
 }
 
 /** Vectorise + train one head from raw samples. */

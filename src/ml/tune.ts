@@ -4,8 +4,8 @@
  * subsample come from it, the grid is tried in a fixed order); only the budget can cut the grid
  * short, and then what was not tried is said.
  */
-import { DEFAULT_SVM_PARAMS, decisionScores, stratifiedSplit, trainHead } from './classifier.ts';
-import { getRow, type SparseMatrix, type Vectorizer } from './features.ts';
+import { DEFAULT_SVM_PARAMS, rowScores, stratifiedSplit, trainHead } from './classifier.ts';
+import type { SparseMatrix, Vectorizer } from './features.ts';
 import { macroF1 } from './metrics.ts';
 
 export interface TuneCandidate {
@@ -96,7 +96,7 @@ export function tuneHead(
       const predicted: string[] = [];
       const scores = new Float64Array(head.labels.length);
       for (const row of test) {
-        decisionScores(head, getRow(matrix, row), scores);
+        rowScores(head, matrix, row, scores);
         let best = 0;
         for (let k = 1; k < scores.length; k++) if (scores[k]! > scores[best]!) best = k;
         truth.push(labels[row]!);

@@ -3,10 +3,12 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrainingSample } from '../../src/entities/index.ts';
 import type { Language, Priority, IssueType } from '../../src/entities/enums.ts';
 import { loadTrainingData } from '../../src/services/model/training-data.ts';
+import { IMPORT_FIELDS } from '../../src/services/import/fields.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { runCli } from '../support/cli.ts';
 
@@ -276,18 +278,98 @@ describe('model train / list / show / evaluate / predict / activate on the fixtu
     expect(lines[14]).toMatch(/^1 Access\t\d+\t\d+\t\d+\t\d+\t\d+\t\d+\t\d+\t\d+$/);
 
     const badColumn = await runCli(['model', 'evaluate', '--file', csv, '--map', 'body=Body'], { database });
-    expect(badColumn).toMatchObject({ code: 2, stdout: '', stderr: `error: ${csv}: line 1: no column "Body" for body (columns: Text, Topic, Prio)\n` });
+    expect(badColumn).toMatchObject({ code: 2, stdout: '', stderr: `error: ${csv}: --map body=Body: no column "Body" in the header (columns: Text, Topic, Prio)\n` });
     const noLabels = await runCli(['model', 'evaluate', '--file', csv, '--map', 'body=Text'], { database });
     expect(noLabels.code).toBe(2);
     expect(noLabels.stderr).toBe(`error: ${csv}: no labelled column to evaluate: map one with --map category=COLUMN (or department, priority, issue_type)\n`);
     const missing = await runCli(['model', 'evaluate', '--file', join(tmp, 'nope.csv'), '--map', 'body=Text'], { database });
-    expect(missing).toMatchObject({ code: 2, stderr: `error: ${join(tmp, 'nope.csv')}: cannot read (ENOENT)\n` });
+    expect(missing).toMatchObject({ code: 2, stderr: `error: cannot read ${join(tmp, 'nope.csv')}: no such file\n` });
     const badField = await runCli(['model', 'evaluate', '--file', csv, '--map', 'colour=Text'], { database });
-    expect(badField).toMatchObject({ code: 2, stderr: 'error: --map: unknown field "colour" (known: body, subject, language, category, department, priority, issue_type)\n' });
+    expect(badField).toMatchObject({ code: 2, stderr: `error: --map: unknown field "colour"; fields are ${IMPORT_FIELDS.join(', ')}\n` });
     writeFileSync(join(tmp, 'broken.jsonl'), '{"body": "x", "category": "Access"}\n{"body": oops}\n');
     const broken = await runCli(['model', 'evaluate', '--file', join(tmp, 'broken.jsonl')], { database });
     expect(broken.code).toBe(2);
-    expect(broken.stderr).toMatch(new RegExp(`^error: ${join(tmp, 'broken.jsonl')}: line 2: not valid JSON`));
+    expect(broken.stderr).toMatch(new RegExp(`^error: ${join(tmp, 'broken.jsonl')}:2 "\\{\\\\"body\\\\": oops\\}": not valid JSON \\(.+\\)\\n$`));
+  });
+
+  it("evaluate --file reads with the importer's reader: the import's map serves both, fields evaluation does not need are ignored", async () => {
+    // An export with more than evaluation needs: the map that imports it evaluates it.
+    const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
+    const rows = history.slice(0, 40);
+    const header = 'Ticket ID,Requester email,Opened,Title,Description,Topic,Prio\n';
+    const line = (r: HistoryRow, i: number, opened: string, email: string) => [`T-${i}`, email, opened, quote(r.subject), quote(r.body), quote(r.category), r.priority].join(',');
+    const exported = join(tmp, 'export.csv');
+    writeFileSync(exported, header + rows.map((r, i) => line(r, i, '2026-03-02 08:05', `user${i}@example.kz`)).join('\n') + '\n');
+    const map = ['--map', 'external_id=Ticket ID,email=Requester email,created_at=Opened,subject=Title,body=Description,category=Topic,priority=Prio'];
+    const imported = await runCli(['import', 'tickets', exported, ...map, '--create-missing', '--dry-run', '--json'], { database });
+    expect(imported.stderr).toBe('');
+    expect(JSON.parse(imported.stdout)).toMatchObject({ rows: 40, rejected: 0 });
+    const evaluated = await runCli(['model', 'evaluate', '--file', exported, ...map, '--json'], { database });
+    expect(evaluated.code).toBe(0);
+    const report = JSON.parse(evaluated.stdout);
+    expect(report.source).toEqual({ kind: 'file', file: exported, rows: 40 });
+    expect(Object.keys(report.heads)).toEqual(['category', 'priority']);
+    expect(report.heads.category.n).toBe(40);
+
+    // Values the import rejects in fields evaluation does not read (a time, an address, bytes that
+    // are not UTF-8) are ignored: the same figures.
+    const messy = join(tmp, 'messy.csv');
+    const latin1 = Buffer.from([0x54, 0x2d, 0xe9, 0x39]);
+    writeFileSync(messy, Buffer.concat([Buffer.from(header), ...rows.flatMap((r, i) => [latin1, Buffer.from(line(r, i, 'yesterday', 'not an address').slice(`T-${i}`.length) + '\n')])]));
+    const rejected = await runCli(['import', 'tickets', messy, ...map, '--create-missing', '--dry-run', '--json'], { database });
+    expect(rejected.code).toBe(2);
+    expect(JSON.parse(rejected.stdout)).toMatchObject({ rows: 40, rejected: 40 });
+    const tolerant = await runCli(['model', 'evaluate', '--file', messy, ...map, '--json'], { database });
+    expect(tolerant.code).toBe(0);
+    expect(JSON.parse(tolerant.stdout)).toEqual({ ...report, source: { ...report.source, file: messy } });
+
+    // JSON Lines with the importer's names and aliases (title, text) need no map; an array of
+    // objects reads the same.
+    const jsonl = join(tmp, 'aliases.jsonl');
+    const objects = rows.map((r, i) => ({ external_id: `T-${i}`, title: r.subject, text: r.body, category: r.category, status: 'closed', messages: [{ body: 'thanks' }] }));
+    writeFileSync(jsonl, objects.map((o) => JSON.stringify(o)).join('\n') + '\n');
+    const fromJsonl = JSON.parse((await runCli(['model', 'evaluate', '--file', jsonl, '--json'], { database })).stdout);
+    expect(fromJsonl.heads.category).toEqual(report.heads.category);
+    const array = join(tmp, 'aliases.json');
+    writeFileSync(array, JSON.stringify(objects, null, 2));
+    expect(JSON.parse((await runCli(['model', 'evaluate', '--file', array, '--json'], { database })).stdout).heads.category).toEqual(report.heads.category);
+
+    // A helpdesk's export by its preset alone, as import tickets --from reads it: department from
+    // Group, priority and issue type through the preset's values (Normal -> medium, Question -> simple).
+    const zendesk = fileURLToPath(new URL('../../fixtures/imports/zendesk.csv', import.meta.url));
+    const preset = await runCli(['model', 'evaluate', '--file', zendesk, '--from', 'zendesk', '--json'], { database });
+    expect(preset.stderr).toBe('');
+    const z = JSON.parse(preset.stdout);
+    expect(z.source.rows).toBe(30);
+    expect(Object.keys(z.heads)).toEqual(['department', 'priority', 'issue_type']);
+    expect(z.heads.priority.labels.every((l: string) => ['low', 'medium', 'high', 'critical'].includes(l))).toBe(true);
+    expect(z.heads.issue_type.labels.every((l: string) => ['simple', 'complex', 'auto_resolvable'].includes(l))).toBe(true);
+  });
+
+  it("evaluate --file stops at the first record the importer would reject: one line naming file, line and column", async () => {
+    const file = join(tmp, 'bad.csv');
+    const run = async (text: string, ...flags: string[]) => {
+      writeFileSync(file, text);
+      return runCli(['model', 'evaluate', '--file', file, '--map', 'body=Text,category=Topic,priority=Prio', ...flags], { database });
+    };
+    expect(await run('Text,Topic,Prio\nprinter broken,Hardware,high\nno password,Access\n')).toMatchObject({ code: 2, stdout: '', stderr: `error: ${file}:3: expected 3 columns, found 2\n` });
+    expect(await run('Text,Topic,Prio\nprinter broken,Hardware,high\n  ,Access,low\n')).toMatchObject({ code: 2, stdout: '', stderr: `error: ${file}:3 Text "  ": empty body\n` });
+    expect(await run('Text,Topic,Prio\n"printer\nbroken",Hardware,high\nno password,Access,Urgentissimo\n')).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: `error: ${file}:4 Prio "Urgentissimo": priority "Urgentissimo" is not one of low, medium, high, critical: map it with --value "priority:Urgentissimo=low|medium|high|critical"\n`,
+    });
+    // ... and with the flag the import would take, it evaluates.
+    const mapped = await runCli(['model', 'evaluate', '--file', file, '--map', 'body=Text,category=Topic,priority=Prio', '--value', 'priority:Urgentissimo=critical', '--json'], { database });
+    expect(mapped.code).toBe(0);
+    expect(JSON.parse(mapped.stdout).heads.priority.labels).toContain('critical');
+    writeFileSync(file, Buffer.concat([Buffer.from('Text,Topic,Prio\nprinter '), Buffer.from([0xff]), Buffer.from(' broken,Hardware,high\n')]));
+    expect(await runCli(['model', 'evaluate', '--file', file, '--map', 'body=Text,category=Topic'], { database })).toMatchObject({
+      code: 2,
+      stderr: `error: ${file}:2 Text: not valid UTF-8 (for a Windows export, try --encoding cp1251)\n`,
+    });
+    expect(await runCli(['model', 'evaluate', '--value', 'priority:x=low'], { database })).toMatchObject({ code: 2, stderr: 'error: --value needs --file FILE\n' });
+    expect(await runCli(['model', 'evaluate', '--file', file, '--from', 'nonsense'], { database })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: --from: unknown preset "nonsense"/) });
   });
 
   it('predict on ru, kk and en texts: language, top three per head, derived priority and issue type with their source', async () => {

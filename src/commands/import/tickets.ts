@@ -5,13 +5,11 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { TICKET_SOURCES, TICKET_STATUSES, type TicketSource, type TicketStatus } from '../../entities/enums.ts';
 import { InputError, UsageError } from '../../errors.ts';
 import { renderJson } from '../../output/render.ts';
-import { parseMapping } from '../../services/import/fields.ts';
-import { ENCODINGS, openInput, parseDelimiter, type InputFormat } from '../../services/import/input.ts';
-import type { RowError } from '../../services/import/rows.ts';
+import { openInput } from '../../services/import/input.ts';
+import { describeRowError } from '../../services/import/rows.ts';
 import { importTickets, INDEX_REBUILDS, type ImportSummary, type IndexRebuild, type MigrationReport, type OnError } from '../../services/import/tickets.ts';
 import { parseDateOrder, Zone } from '../../services/import/dates.ts';
-import { loadPreset, presetValueMaps, readPresetFile, type Preset } from '../../services/import/presets.ts';
-import { parseValueMaps } from '../../services/import/values.ts';
+import { parseReaderFlags } from './reader-flags.ts';
 import { watchForReset } from '../../services/database-admin.ts';
 import { note, print, withDatabase, type CommandContext } from '../context.ts';
 
@@ -43,9 +41,7 @@ export interface ImportTicketsOptions {
 const SHOWN_ERRORS = 100;
 
 export async function importTicketsCommand(ctx: CommandContext, file: string, options: ImportTicketsOptions): Promise<void> {
-  const format = parseInputFormat(options.inputFormat);
-  const encoding = ENCODINGS[(options.encoding ?? 'utf-8').toLowerCase()];
-  if (!encoding) throw new UsageError(`--encoding must be utf-8 or cp1251 (got "${options.encoding}")`);
+  const { format, delimiter, encoding, mapping, preset, values } = parseReaderFlags(options);
   const onError = (options.onError ?? 'fail') as OnError;
   if (onError !== 'fail' && onError !== 'skip') throw new UsageError(`--on-error must be fail or skip (got "${options.onError}")`);
   const source = (options.source ?? 'email') as TicketSource;
@@ -54,14 +50,8 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
   if (status !== undefined && !TICKET_STATUSES.includes(status)) throw new UsageError(`--status must be one of ${TICKET_STATUSES.join(', ')} (got "${options.status}")`);
   const rebuildIndexes = (options.rebuildIndexes ?? 'auto') as IndexRebuild;
   if (!INDEX_REBUILDS.includes(rebuildIndexes)) throw new UsageError(`--rebuild-indexes must be one of ${INDEX_REBUILDS.join(', ')} (got "${options.rebuildIndexes}")`);
-  const mapping = parseMapping(options.map);
-  if (options.from !== undefined && options.presetFile !== undefined) throw new UsageError('--from and --preset-file both name a preset: give one');
-  const preset: Preset | undefined = options.presetFile !== undefined ? readPresetFile(options.presetFile) : options.from !== undefined ? loadPreset(options.from) : undefined;
-  // The preset's values first, the flags over them.
-  const values = parseValueMaps(options.value, presetValueMaps(preset));
   const dateOrder = parseDateOrder(options.dateOrder) ?? preset?.dateOrder;
   if (options.tz !== undefined) new Zone(options.tz); // an unknown zone is a usage error before the database is opened
-  const delimiter = options.delimiter !== undefined ? parseDelimiter(options.delimiter) : undefined;
   const input = openInput(file, ctx.io.stdin);
 
   const errorsFile = options.errors ? await openErrorsFile(options.errors) : undefined;
@@ -116,14 +106,14 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
             if (shown < SHOWN_ERRORS) {
               shown++;
               progress.clear();
-              note(ctx, `${ctx.err.warn('rejected')} ${describeError(input.name, error)}`);
+              note(ctx, `${ctx.err.warn('rejected')} ${describeRowError(input.name, error)}`);
             }
           },
           onWarning(warning) {
             warned++;
             if (warned <= SHOWN_ERRORS) {
               progress.clear();
-              note(ctx, `${ctx.err.warn('warning')} ${describeError(input.name, warning)}`);
+              note(ctx, `${ctx.err.warn('warning')} ${describeRowError(input.name, warning)}`);
             }
           },
           onNotice(text) {
@@ -151,21 +141,6 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
     if (onError === 'fail') throw new InputError(`${what} in ${input.name}: nothing was written (fix them, or use --on-error skip to import the valid rows)`);
     throw new InputError(`${what} in ${input.name} and left out${summary.dryRun ? ' (dry run)' : ''}`);
   }
-}
-
-function parseInputFormat(value: string | undefined): InputFormat | undefined {
-  if (value === undefined) return undefined;
-  const v = value.toLowerCase();
-  if (v === 'csv' || v === 'jsonl' || v === 'json') return v;
-  if (v === 'ndjson') return 'jsonl';
-  throw new UsageError(`--input-format must be csv, jsonl (one object per line) or json (an array of objects) (got "${value}")`);
-}
-
-export function describeError(file: string, error: RowError): string {
-  const where = `${file}:${error.line}`;
-  const field = error.field === null ? '' : ` ${error.field}`;
-  const value = error.value === null ? '' : ` ${JSON.stringify(error.value)}`;
-  return `${where}${field}${value}: ${error.reason}`;
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');

@@ -2,24 +2,36 @@ import { plural } from '../../output/plural.ts';
 import { evaluateFile, evaluateHoldout, evaluateSplit, type EvaluationReport } from '../../services/model/evaluate.ts';
 import { parseSplitFilter } from './split-flags.ts';
 import { languageTable } from './train.ts';
-import { parseMapping } from '../../services/model/labelled-file.ts';
+import { openInput } from '../../services/import/input.ts';
+import { parseReaderFlags, type ReaderFlags } from '../import/reader-flags.ts';
 import { renderJson } from '../../output/render.ts';
 import { UsageError } from '../../errors.ts';
 import { note, print, withDatabase, type CommandContext } from '../context.ts';
 import { describeMetrics } from './format.ts';
 
-export async function modelEvaluate(
-  ctx: CommandContext,
-  options: { model?: string; file?: string; map?: string[]; split?: string; splitShares?: string; json?: boolean },
-): Promise<void> {
-  if (options.map && !options.file) throw new UsageError('--map needs --file FILE');
+export interface ModelEvaluateOptions extends ReaderFlags {
+  model?: string;
+  file?: string;
+  split?: string;
+  splitShares?: string;
+  json?: boolean;
+}
+
+/** The reader's flags: meaningful with --file only. */
+const FILE_FLAGS = { map: '--map', from: '--from', presetFile: '--preset-file', value: '--value', inputFormat: '--input-format', delimiter: '--delimiter', encoding: '--encoding' } as const;
+
+export async function modelEvaluate(ctx: CommandContext, options: ModelEvaluateOptions): Promise<void> {
+  for (const [key, flag] of Object.entries(FILE_FLAGS)) {
+    if (options[key as keyof typeof FILE_FLAGS] !== undefined && options.file === undefined) throw new UsageError(`${flag} needs --file FILE`);
+  }
   if (options.file !== undefined && options.split !== undefined) throw new UsageError('give --file or --split, not both');
-  const mapping = parseMapping(options.map);
+  // The file is read as `import tickets` reads it: the same flags, parsed by the same rules.
+  const reader = parseReaderFlags(options);
   const split = parseSplitFilter({ split: options.split, splitShares: options.splitShares });
   const file = options.file;
   const report: EvaluationReport = await withDatabase(ctx, (db) =>
     file !== undefined
-      ? evaluateFile(db.em, file, mapping, options.model)
+      ? evaluateFile(db.em, { ...reader, open: () => openInput(file, ctx.io.stdin) }, options.model)
       : split?.part !== undefined
         ? evaluateSplit(db.em, { ...split, part: split.part }, options.model)
         : evaluateHoldout(db.em, options.model),

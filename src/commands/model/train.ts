@@ -47,6 +47,9 @@ export function parseInteger(value: string, flag: string, min: number): number {
 }
 
 
+/** The embedded database's buffers while training (its default 128MB is memory training needs). */
+const TRAIN_SHARED_BUFFERS = '16MB';
+
 export async function modelTrain(ctx: CommandContext, options: TrainCommandOptions): Promise<void> {
   const heads = parseHeads(options.heads);
   const seed = parseInteger(options.seed, '--seed', 0);
@@ -68,6 +71,8 @@ export async function modelTrain(ctx: CommandContext, options: TrainCommandOptio
   try {
     result = await withDatabase(ctx, (db) =>
       trainModel(db.em, { ...(heads ? { heads } : {}), seed, minSamples, activate: options.activate ?? false, tune, onNotice: (text) => notices.push(text), ...(split ? { split } : {}), ...(bar ? { onProgress: bar.update } : {}) }),
+      // Training reads training_samples once; the memory is the features' (see trainModel).
+      { pgliteSharedBuffers: TRAIN_SHARED_BUFFERS },
     );
   } finally {
     bar?.done();

@@ -31,6 +31,13 @@ export interface RawRow {
   rowError?: { reason: string; value: string | null };
 }
 
+/** One line for a rejected value: `FILE:LINE COLUMN "VALUE": REASON` (what import and evaluate print). */
+export function describeRowError(file: string, error: RowError): string {
+  const field = error.field === null ? '' : ` ${error.field}`;
+  const value = error.value === null ? '' : ` ${JSON.stringify(error.value)}`;
+  return `${file}:${error.line}${field}${value}: ${error.reason}`;
+}
+
 export const INVALID_UTF8 = 'not valid UTF-8 (for a Windows export, try --encoding cp1251)';
 
 export const FIELD_INDEX: Record<ImportField, number> = Object.fromEntries(IMPORT_FIELDS.map((f, i) => [f, i])) as Record<ImportField, number>;
@@ -167,57 +174,93 @@ function oneOf<T extends string>(allowed: readonly T[], value: string): T | unde
 }
 
 /**
- * Validates and normalises one record; a valid one becomes a line for the staging COPY.
- * Everything a row can be rejected for is found here, before the database sees it.
+ * Reads one record's values the way an import does: trimmed, empty (or a preset's empty value)
+ * as absent, no NUL characters, lengths checked, foreign values of enum fields mapped (`--value`,
+ * a preset's values) or refused with the flag that maps them. Each problem is collected as a
+ * RowError naming the file's column. `model evaluate --file` reads its fields through this too.
  */
-export function stageRow(row: RawRow, lookups: Lookups, options: RowOptions): StageResult {
-  const errors: RowError[] = [];
-  const { line } = row;
-  if (row.rowError) return { ok: false, errors: [{ line, field: null, value: row.rowError.value, reason: row.rowError.reason }] };
-  const col = options.columnName;
-  const fail = (field: ImportField, value: string | undefined | null, reason: string): void => {
-    errors.push({ line, field: col(field), value: show(value), reason });
+export class RowFields {
+  readonly errors: RowError[] = [];
+  /** Foreign values with no mapping, for the migration report. */
+  readonly unmapped: [ValueField, string][] = [];
+  private readonly row: RawRow;
+  private readonly col: (field: ImportField) => string;
+  private readonly values: ValueMaps;
+  private readonly emptyValues: Set<string> | undefined;
+  private readonly firstOfList: Partial<Record<ImportField, string>> | undefined;
+  /** Fields whose list had more than one item (a preset's `firstOfList`: only the first is kept). */
+  readonly several: ImportField[] = [];
+  constructor(row: RawRow, col: (field: ImportField) => string, values: ValueMaps, emptyValues?: Set<string>, firstOfList?: Partial<Record<ImportField, string>>) {
+    this.row = row;
+    this.col = col;
+    this.values = values;
+    this.emptyValues = emptyValues;
+    this.firstOfList = firstOfList;
+    for (const problem of row.problems ?? []) this.fail(problem.field, problem.value, problem.reason);
+  }
+
+  readonly fail = (field: ImportField, value: string | undefined | null, reason: string): void => {
+    this.errors.push({ line: this.row.line, field: this.col(field), value: show(value), reason });
   };
-  for (const problem of row.problems ?? []) fail(problem.field, problem.value, problem.reason);
-  /** Fields whose list had more than one item (only the first is kept). */
-  const several: ImportField[] = [];
-  const get = (field: ImportField): string | undefined => {
-    const v = row.values[FIELD_INDEX[field]];
+
+  readonly get = (field: ImportField): string | undefined => {
+    const v = this.row.values[FIELD_INDEX[field]];
     if (v === undefined) return undefined;
     if (v.includes('\u0000')) {
-      fail(field, v.replaceAll('\u0000', '\\0'), 'contains a NUL character');
+      this.fail(field, v.replaceAll('\u0000', '\\0'), 'contains a NUL character');
       return undefined;
     }
     let t = v.trim();
-    const separator = options.firstOfList?.[field];
+    const separator = this.firstOfList?.[field];
     if (separator !== undefined && t.includes(separator)) {
       const items = t.split(separator).map((item) => item.trim()).filter((item) => item !== '');
-      if (items.length > 1 && !several.includes(field)) several.push(field);
+      if (items.length > 1 && !this.several.includes(field)) this.several.push(field);
       t = items[0] ?? '';
     }
-    return t === '' || options.emptyValues?.has(t.toLowerCase()) ? undefined : t;
+    return t === '' || this.emptyValues?.has(t.toLowerCase()) ? undefined : t;
   };
-  const text = (field: ImportField, max: number): string | undefined => {
-    const v = get(field);
+
+  readonly text = (field: ImportField, max: number): string | undefined => {
+    const v = this.get(field);
     if (v !== undefined && v.length > max) {
-      fail(field, v, `longer than ${max} characters`);
+      this.fail(field, v, `longer than ${max} characters`);
       return undefined;
     }
     return v;
   };
-  // Tallied only once the row is final (a row held back for its dates is staged twice).
-  const unmapped: [ValueField, string][] = [];
-  const enumValue = <T extends string>(field: ValueField, allowed: readonly T[]): T | undefined => {
-    const v = get(field);
+
+  readonly enumValue = <T extends string>(field: ValueField, allowed: readonly T[]): T | undefined => {
+    const v = this.get(field);
     if (v === undefined) return undefined;
     const k = foreignKey(v);
-    const mapped = options.values.get(field)?.get(k);
+    const mapped = this.values.get(field)?.get(k);
     if (mapped !== undefined) return mapped as T;
     if ((allowed as readonly string[]).includes(k)) return k as T;
-    unmapped.push([field, v]);
-    fail(field, v, `${field.replace('_', ' ')} "${v}" is not one of ${allowed.join(', ')}: map it with ${valueFlagHint(field, v)}`);
+    this.unmapped.push([field, v]);
+    this.fail(field, v, `${field.replace('_', ' ')} "${v}" is not one of ${allowed.join(', ')}: map it with ${valueFlagHint(field, v)}`);
     return undefined;
   };
+
+  /** The body, or an "empty body" error (unless reading it failed already). */
+  body(): string | undefined {
+    const body = this.get('body');
+    if (body === undefined && !this.row.problems?.some((p) => p.field === 'body')) this.fail('body', this.row.values[FIELD_INDEX.body] ?? '', 'empty body');
+    return body;
+  }
+}
+
+/**
+ * Validates and normalises one record; a valid one becomes a line for the staging COPY.
+ * Everything a row can be rejected for is found here, before the database sees it.
+ */
+export function stageRow(row: RawRow, lookups: Lookups, options: RowOptions): StageResult {
+  const { line } = row;
+  if (row.rowError) return { ok: false, errors: [{ line, field: null, value: row.rowError.value, reason: row.rowError.reason }] };
+  const col = options.columnName;
+  const reader = new RowFields(row, col, options.values, options.emptyValues, options.firstOfList);
+  const { errors, fail, get, text, enumValue } = reader;
+  // Tallied only once the row is final (a row held back for its dates is staged twice).
+  const unmapped = reader.unmapped;
   let ambiguous: RowError | undefined;
   const raw = new Map<ImportField, string>();
   const time = (field: ImportField): number | undefined => {
@@ -242,8 +285,7 @@ export function stageRow(row: RawRow, lookups: Lookups, options: RowOptions): St
     return parsed.reason;
   };
 
-  const body = get('body');
-  if (body === undefined && !row.problems?.some((p) => p.field === 'body')) fail('body', row.values[FIELD_INDEX.body] ?? '', 'empty body');
+  const body = reader.body();
   const givenSubject = text('subject', SUBJECT_MAX);
   const externalId = text('external_id', 200);
   const source = enumValue('source', TICKET_SOURCES) ?? options.defaultSource;
@@ -361,7 +403,7 @@ export function stageRow(row: RawRow, lookups: Lookups, options: RowOptions): St
   ];
   let copyLine = copyField(fields[0]);
   for (let i = 1; i < fields.length; i++) copyLine += '\t' + copyField(fields[i]);
-  const result: StageResult = { ok: true, copyLine: copyLine + '\n', hasMessages: messages !== undefined, createdAt, creationInferred, several };
+  const result: StageResult = { ok: true, copyLine: copyLine + '\n', hasMessages: messages !== undefined, createdAt, creationInferred, several: reader.several };
   if (disorder !== undefined) result.warning = { line, field: null, value: null, reason: `times out of order: ${disorder}; imported, its durations left out of the statistics (--strict-times rejects such rows)` };
   return result;
 }

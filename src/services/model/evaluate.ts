@@ -4,9 +4,14 @@ import { evaluate, type EvalMetrics } from '../../ml/metrics.ts';
 import { InputError } from '../../errors.ts';
 import { HEADS, type HeadName } from '../classification/derive.ts';
 import { splitOf } from '../export/split.ts';
-import { contentHash, deriveSubject } from '../tickets/text.ts';
+import { contentHash, deriveSubject, SUBJECT_MAX } from '../tickets/text.ts';
 import { classifyText } from './classify.ts';
-import { readLabelledFile, type FieldMapping } from './labelled-file.ts';
+import { ISSUE_TYPES, LANGUAGES, PRIORITIES } from '../../entities/enums.ts';
+import type { ImportField } from '../import/fields.ts';
+import type { InputSource } from '../import/input.ts';
+import { readRows, type ReadOptions } from '../import/reader.ts';
+import { describeRowError, FIELD_INDEX, RowFields } from '../import/rows.ts';
+import type { ValueMaps } from '../import/values.ts';
 import { activeModelId, getModel, loadModel, NoModelError, type LoadedModel } from './registry.ts';
 import { metricsByLanguage, type LanguageMetrics } from './train.ts';
 import { loadTrainingData, type SplitFilter } from './training-data.ts';
@@ -139,23 +144,60 @@ export async function evaluateHoldout(em: EntityManager, ref?: string): Promise<
   return { model: { id: details.id, name: details.name, version: details.version }, source: { kind: 'holdout' }, heads, skipped };
 }
 
-/** Classifies every row of a labelled file (streamed, nothing imported) and scores each mapped head. */
-export async function evaluateFile(em: EntityManager, file: string, mapping: FieldMapping, ref?: string): Promise<EvaluationReport> {
+/** What `model evaluate --file` reads: the importer's reader options, and its value maps. */
+export interface LabelledFile extends Omit<ReadOptions, 'fields' | 'input'> {
+  /** Opens the file (once the model is loaded: a stream opened before a failure would be left open). */
+  open: () => InputSource;
+  /** Foreign values of language, priority and issue type -> ours (a preset's, then `--value`). */
+  values?: ValueMaps | undefined;
+}
+
+/** The fields evaluation reads; the others a map or preset names (external_id, times, ...) are ignored. */
+const EVALUATED_FIELDS = ['body', 'subject', 'language', 'category', 'department', 'priority', 'issue_type'] as const satisfies readonly ImportField[];
+
+/**
+ * Classifies every record of a labelled export (streamed, nothing imported) and scores each head
+ * the file has labels for. The file is read by the importer's reader with its rules for these
+ * fields, so the file, `--map` and preset that `import tickets` takes are taken here; a record it
+ * would reject stops the evaluation with the importer's one line (file:line column "value": reason).
+ */
+export async function evaluateFile(em: EntityManager, source: LabelledFile, ref?: string): Promise<EvaluationReport> {
   const model = await loadModel(em, await modelRef(em, ref));
+  const input = source.open();
+  const file = input.name;
+  const reader = await readRows({ ...source, input, fields: EVALUATED_FIELDS });
+  const values = source.values ?? new Map();
+  const emptyValues = source.preset?.emptyValues ? new Set(source.preset.emptyValues.map((v) => v.trim().toLowerCase())) : undefined;
   const scorer = new Scorer(model);
   const hashes: string[] = [];
+  const labelled = new Set<HeadName>();
   let rows = 0;
-  for await (const row of readLabelledFile(file, mapping)) {
-    rows++;
-    const body = row.values.body ?? '';
-    const text = row.values.subject ? `${row.values.subject}\n${body}` : body;
-    hashes.push(contentHash(row.values.subject?.trim() || deriveSubject(body), body));
-    const given = row.values.language?.trim().toLowerCase();
-    const language = given && ['ru', 'kk', 'en'].includes(given) ? given : detectLanguage(text).language;
-    scorer.add(text, row.values, language);
+  for await (const batch of reader.batches) {
+    for (const raw of batch) {
+      rows++;
+      if (raw.rowError) throw new InputError(describeRowError(file, { line: raw.line, field: null, value: raw.rowError.value, reason: raw.rowError.reason }));
+      const fields = new RowFields(raw, reader.columnName, values, emptyValues);
+      const body = fields.body();
+      const subject = fields.text('subject', SUBJECT_MAX);
+      const language = fields.enumValue('language', LANGUAGES);
+      const labels: Partial<Record<HeadName, string>> = {
+        category: fields.text('category', 120),
+        department: fields.text('department', 120),
+        priority: fields.enumValue('priority', PRIORITIES),
+        issue_type: fields.enumValue('issue_type', ISSUE_TYPES),
+      };
+      if (fields.errors.length > 0) throw new InputError(describeRowError(file, fields.errors[0]!));
+      // The text and hash a training sample of this row would have (see the import's staging).
+      const subjectDerived = subject === undefined || subject === body;
+      const text = subjectDerived ? body! : `${subject}\n${body}`;
+      hashes.push(contentHash(subject ?? deriveSubject(body!), body!));
+      for (const head of HEADS) if (raw.values[FIELD_INDEX[head]] !== undefined) labelled.add(head);
+      // A head the file has a column for counts as present even on rows that leave it empty.
+      scorer.add(text, Object.fromEntries(HEADS.map((h) => [h, labelled.has(h) ? (labels[h] ?? '') : undefined])), language ?? detectLanguage(text).language);
+    }
   }
   if (rows === 0) throw new InputError(`${file}: no rows to evaluate`);
-  const { heads, skipped } = scorer.score((head) => (mapping[head] !== undefined ? `no "${mapping[head]}" values in the file` : undefined));
+  const { heads, skipped } = scorer.score((head) => (labelled.has(head) ? `no ${reader.columnName(head)} values in the file` : undefined));
   if (Object.keys(heads).length === 0) {
     throw new InputError(`${file}: no labelled column to evaluate: map one with --map category=COLUMN (or department, priority, issue_type)`);
   }
