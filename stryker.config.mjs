@@ -13,7 +13,8 @@ const config = {
     'src/services/export/redact.ts',
     'src/ml/rules.ts',
     'src/ml/language.ts',
-    'src/services/import/rows.ts',
+    // The validation (stageRow, stageMessages, parseTimestamp), not the staging table's DDL and column list above it.
+    'src/services/import/rows.ts:153-456',
   ],
   coverageAnalysis: 'perTest',
   concurrency: 1,
