@@ -1,6 +1,7 @@
 // @ts-check
 // Mutation testing of the decision core and the rules that protect data: `npm run mutate`
-// (all files below) or `npm run mutate -- --mutate src/services/pipeline/router.ts` (one file).
+// (all files below, then stryker.db.config.mjs) or `npx stryker run --mutate src/services/pipeline/router.ts`
+// (one file).
 // Scores per file and the surviving mutants are in the README ("Mutation testing").
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 const config = {
@@ -17,6 +18,10 @@ const config = {
     'src/services/import/rows.ts:153-456',
   ],
   coverageAnalysis: 'perTest',
+  // Incremental: a run re-tests only the mutants whose code or covering tests changed since the
+  // last (reports/ holds the results); `npm run mutate -- --force` re-tests everything.
+  incremental: true,
+  incrementalFile: 'reports/stryker-incremental.json',
   concurrency: 1,
   timeoutMS: 20_000,
   reporters: ['clear-text', 'progress', 'json'],

@@ -10,6 +10,7 @@ const config = {
   vitest: { configFile: 'vitest.mutate-db.config.ts', related: false },
   mutate: ['src/services/stats/contributions.ts'],
   jsonReporter: { fileName: 'reports/mutation/mutation-db.json' },
+  incrementalFile: 'reports/stryker-incremental-db.json',
   tempDirName: '.stryker-tmp-db',
 };
 export default config;
