@@ -198,6 +198,10 @@ describe('addContributionsSql: the rebuild statement', () => {
     await sql(database, 'delete from daily_stats');
     await sql(database, addContributionsSql('UTC', { from: '2026-11-02', to: '2026-11-07' }));
     expect(await dailyStats()).toEqual(expectedDaily(EXPECTED_UTC, '2026-11-02', '2026-11-07'));
+    // half a range is no range
+    await sql(database, 'delete from daily_stats');
+    await sql(database, addContributionsSql('UTC', { from: '2026-11-02' }));
+    expect(await dailyStats()).toEqual(expectedDaily(EXPECTED_UTC));
     await sql(database, 'delete from daily_stats');
     await sql(database, addContributionsSql('UTC', { ticketWhere: `tk.id = '${id(2)}'`, predictionWhere: 'false' }));
     expect(await dailyStats()).toEqual({
