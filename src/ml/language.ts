@@ -32,13 +32,8 @@ export const DEFAULT_LANGUAGE: Language = 'en';
 
 const MAX_CHARS = 1200;
 
-/** Frequent Kazakh words (incl. those without Kazakh-only letters), all lower case. */
-export const KAZAKH_WORDS: ReadonlySet<string> = new Set([
-  'мен', 'бен', 'пен', 'бойынша', 'емес', 'керек', 'бар', 'рахмет', 'осы', 'сол', 'олар', 'неге', 'туралы', 'немесе',
-  'ма', 'ме', 'ба', 'бе', 'пе', 'кеше', 'болды', 'болмады', 'болады', 'болмайды', 'болып', 'жатыр', 'ашылмайды',
-  'алмаймын', 'алмай', 'алмайды', 'мекенжай', 'пошта', 'поштасы', 'тез', 'арада', 'орнату', 'тексеру', 'онда',
-  'жасау', 'ауыстыру',
-  // Stryker disable StringLiteral: equivalent, a word with a Kazakh-only letter counts as Kazakh by that letter before this list is read
+// Stryker disable StringLiteral,ArrayDeclaration: equivalent, a word with a Kazakh-only letter counts as Kazakh by that letter before the word list is read
+const KAZAKH_LETTER_WORDS = [
   'және', 'жоқ', 'жұмыс', 'істемейді', 'істейді', 'істемей', 'көмектесіңіз', 'көмектесіңізші', 'көмек', 'рақмет',
   'сәлеметсіз', 'сәлем', 'сәлеметсізбе', 'қайырлы', 'күн', 'таң', 'бұл', 'біз', 'сіз', 'менің', 'сіздің', 'біздің',
   'оның', 'қалай', 'қашан', 'қайда', 'кім', 'үшін', 'арқылы', 'дейін', 'кейін', 'бірақ', 'ғой', 'әлі', 'тағы',
@@ -48,7 +43,16 @@ export const KAZAKH_WORDS: ReadonlySet<string> = new Set([
   'орнатыңыз', 'жаңарту', 'тексеріңіз', 'маған', 'бізге', 'сізге', 'оған', 'мұнда', 'әкімші', 'жасаңыз', 'қосу',
   'қосыңыз', 'өзгерту', 'жөндеу', 'іске', 'емеспін', 'білмеймін', 'түсінбеймін', 'қажет', 'қажетті', 'сұраймын',
   'сұрау', 'мәселе', 'мәселесі',
-  // Stryker restore StringLiteral
+];
+// Stryker restore StringLiteral,ArrayDeclaration
+
+/** Frequent Kazakh words (incl. those without Kazakh-only letters), all lower case. */
+export const KAZAKH_WORDS: ReadonlySet<string> = new Set([
+  'мен', 'бен', 'пен', 'бойынша', 'емес', 'керек', 'бар', 'рахмет', 'осы', 'сол', 'олар', 'неге', 'туралы', 'немесе',
+  'ма', 'ме', 'ба', 'бе', 'пе', 'кеше', 'болды', 'болмады', 'болады', 'болмайды', 'болып', 'жатыр', 'ашылмайды',
+  'алмаймын', 'алмай', 'алмайды', 'мекенжай', 'пошта', 'поштасы', 'тез', 'арада', 'орнату', 'тексеру', 'онда',
+  'жасау', 'ауыстыру',
+  ...KAZAKH_LETTER_WORDS,
 ]);
 
 /** Frequent Russian words (function words and ticket vocabulary), all lower case, ё→е. */
@@ -69,26 +73,23 @@ export const RUSSIAN_WORDS: ReadonlySet<string> = new Set([
 /** Distinctive Kazakh word endings (checked on words of length >= 5 without Kazakh letters). */
 const KAZAKH_SUFFIXES: readonly string[] = [
   'йды', 'мыз', 'сыз', 'быз', 'пыз', 'лар', 'лер', 'ге', 'ден', 'нан', 'нен', 'тен', 'ныз', 'ады', 'еды', 'ылды',
-  // Stryker disable StringLiteral: equivalent, each ends in a shorter ending above (-йды, -мыз, -ге) that matches the same words
+  // Stryker disable next-line StringLiteral: equivalent, each ends in a shorter ending above (-йды, -мыз, -ге) that matches the same words
   'майды', 'байды', 'пайды', 'ймыз', 'уге',
-  // Stryker restore StringLiteral
 ];
 /** Russian (IT) words that happen to end like a Kazakh word form. */
 const KAZAKH_SUFFIX_EXCEPTIONS: ReadonlySet<string> = new Set([
   'контроллер', 'доллар',
-  // Stryker disable StringLiteral: equivalent, these end in no Kazakh ending of the list (or, "пиксельный", have a ь, which decides first)
+  // Stryker disable next-line StringLiteral: equivalent, these end in no Kazakh ending of the list (or, "пиксельный", have a ь, which decides first)
   'роутер', 'кулер', 'кулеры', 'сканер', 'сканеры', 'пиксельный', 'ноутбуков',
-  // Stryker restore StringLiteral
 ]);
 /** Typical Russian inflection endings (checked on words of length >= 5). */
 const RUSSIAN_SUFFIXES: readonly string[] = [
   'тся', 'ает', 'яет', 'ует', 'ого', 'его', 'ому', 'ему', 'ый', 'ий', 'ой', 'ая', 'яя', 'ое', 'ее', 'ые', 'ие', 'ых', 'их',
   'ами', 'ями', 'ения', 'ания', 'ал', 'ала', 'ало', 'али', 'ил', 'ила', 'или',
-  // Stryker disable StringLiteral: equivalent, each ends in a shorter ending above (-тся, -ие) that matches the same words
+  // Stryker disable next-line StringLiteral: equivalent, each ends in a shorter ending above (-тся, -ие) that matches the same words
   'ется', 'ются', 'ится', 'ятся', 'ение', 'ание',
-  // Stryker disable StringLiteral: equivalent, a word with ь counts as Russian by that letter before the endings are read
+  // Stryker disable next-line StringLiteral: equivalent, a word with ь counts as Russian by that letter before the endings are read
   'ться', 'ать', 'ять', 'ить', 'еть', 'ость', 'ешь', 'ишь',
-  // Stryker restore StringLiteral
 ];
 
 function isKazakhLetter(c: number): boolean {
