@@ -131,6 +131,7 @@ describe('stageRow: rows taken', () => {
     const { result, s } = ok(raw({ body: 'x', resolved_at: '2026-11-03T00:00:00Z', first_response_at: '2026-11-02T00:00:00Z', closed_at: '2026-11-04T00:00:00Z' }));
     expect(result).toMatchObject({ creationInferred: true, createdAt: Date.parse('2026-11-02T00:00:00Z') });
     expect([s.created_at, s.durations_unknown]).toEqual(['2026-11-02T00:00:00.000Z', 't']);
+    expect(ok(raw({ body: 'x', first_response_at: '2026-11-02T00:00:00Z' })).result).toMatchObject({ creationInferred: true, createdAt: Date.parse('2026-11-02T00:00:00Z') });
     const closedOnly = ok(raw({ body: 'x', closed_at: '2026-11-04T00:00:00Z' }));
     expect(closedOnly.result).toMatchObject({ creationInferred: true, createdAt: Date.parse('2026-11-04T00:00:00Z') });
   });
@@ -146,6 +147,10 @@ describe('stageRow: rows taken', () => {
     expect(errors(row, lookups(), options({ strictTimes: true }))).toEqual([
       { line: 7, field: 'col_resolved_at', value: '2026-11-01T00:00:00Z', reason: 'times out of order: col_resolved_at 2026-11-01T00:00:00Z is before col_first_response_at 2026-11-03T00:00:00Z (rejected by --strict-times)' },
     ]);
+    // a missing time in between does not hide the disorder
+    expect(ok(raw({ body: 'x', created_at: '2026-11-02T00:00:00Z', resolved_at: '2026-11-01T00:00:00Z' })).result.warning?.reason).toBe(
+      'times out of order: col_resolved_at 2026-11-01T00:00:00Z is before col_created_at 2026-11-02T00:00:00Z; imported, its durations left out of the statistics (--strict-times rejects such rows)',
+    );
     // equal times are in order
     expect(ok(raw({ body: 'x', created_at: '2026-11-02T00:00:00Z', closed_at: '2026-11-02T00:00:00Z' })).result.warning).toBeUndefined();
   });
@@ -229,6 +234,10 @@ describe('stageRow: rows refused, with every reason', () => {
     expect(errors(row, lookups(), options(extra))).toEqual(expected);
   });
 
+  it('a value of exactly the longest length is taken', () => {
+    expect(ok(raw({ body: 'x', subject: 's'.repeat(500), external_id: 'e'.repeat(200), category: 'Access' })).s.subject).toHaveLength(500);
+  });
+
   it('a value over 200 characters is shown cut, at 200 exactly it is shown whole', () => {
     expect(errors(raw({ body: 'x', email: 'a'.repeat(200) }))[0]!.value).toBe('a'.repeat(200));
     expect(errors(raw({ body: 'x', email: 'a'.repeat(201) }))[0]!.value).toBe(`${'a'.repeat(200)}…`);
@@ -268,6 +277,16 @@ describe('stageRow: rows refused, with every reason', () => {
   ];
   it.each(messageCases)('messages: %s', (_name, messages, expected) => {
     expect(errors(m(messages))).toEqual(expected);
+  });
+
+  it('a body problem is the only body error; a problem of another field leaves "empty body" to be said', () => {
+    expect(errors(raw({}, { problems: [{ field: 'name', value: null, reason: 'not valid UTF-8' }] }))).toEqual([e('col_name', null, 'not valid UTF-8'), e('col_body', '', 'empty body')]);
+    expect(errors(raw({}, { problems: [] }))).toEqual([e('col_body', '', 'empty body')]);
+  });
+
+  it('message aliases and spacing: authorKind, from, a time with spaces around it; a null alias is no value', () => {
+    const { s } = ok(m([{ text: 'b', authorKind: 'operator', from: null, created_at: ' 2026-11-01T10:00:00Z ' }]));
+    expect(JSON.parse(s.messages!)).toEqual([{ author_kind: 'operator', author: null, body: 'b', created_at: '2026-11-01T10:00:00.000Z' }]);
   });
 
   it('an author of exactly 320 characters is taken', () => {
