@@ -96,6 +96,19 @@ describe('bestTemplate: the order among matches', () => {
     expect(bestTemplate(stems('printer jam'), [two, again])!.template.name).toBe('two');
   });
 
+  it('a match covering under a fifth of the ticket does not qualify, at a fifth it does', () => {
+    const eleven = stems('alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo');
+    // 2 of 11 (0.18): not qualifying, though 100 % of its example; 3 of 11 (0.27) at 75 % wins
+    const narrow = template('narrow', ['alpha bravo']);
+    const wide = template('wide', ['charlie delta echo zulu']);
+    expect(bestTemplate(eleven, [narrow, wide])!.template.name).toBe('wide');
+    // 2 of 10 (0.2 exactly) qualifies at 50 % and beats a one-stem match at 100 %
+    const ten = stems('alpha bravo charlie delta echo foxtrot golf hotel india juliet');
+    const half = template('half', ['alpha bravo zulu yankee']);
+    const one = template('one', ['charlie']);
+    expect(bestTemplate(ten, [one, half])!.template.name).toBe('half');
+  });
+
   it('the best example of a template, by index', () => {
     const t = template('t', ['monitor cable', 'printer jam tray', 'printer jam']);
     expect(bestTemplate(stems('printer jam'), [t])).toMatchObject({ example: 2, similarity: 1, matched: 2 });
