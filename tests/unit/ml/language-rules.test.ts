@@ -133,6 +133,18 @@ describe('detectLanguage: scripts, mixed words and the scores', () => {
     expect(detectLanguage(`${'a'.repeat(1199)} и`).scores.en).toBe(1);
   });
 
+  it.each([
+    ['zzz', 'en', 1],
+    ['àà', 'en', 1], // U+00E0, the first Latin letter beyond ASCII
+    ['éé', 'en', 1],
+    ['ɏɏ', 'en', 1], // U+024F, the last one counted
+    ['ӿ', 'ru', 0.6], // U+04FF, the last Cyrillic one
+    ['中文 日本語', 'en', 0], // letters of no script counted: undetermined
+    ['ḁḁ', 'en', 0], // U+1E01, beyond the Latin ranges counted
+  ] as [string, Language, number][])('the script ranges: %j -> %s %s', (text, language, confidence) => {
+    expect(alone(text)).toEqual([language, confidence]);
+  });
+
   it('the fallback is returned only for texts without letters', () => {
     expect(detectLanguage('123 !!!', { fallback: 'kk' })).toEqual({ language: 'kk', confidence: 0, scores: { ru: 0, kk: 0, en: 0 } });
     expect(detectLanguage('', { fallback: 'ru' })).toEqual({ language: 'ru', confidence: 0, scores: { ru: 0, kk: 0, en: 0 } });
