@@ -117,6 +117,10 @@ describe('detectLanguage: scripts, mixed words and the scores', () => {
     ['iiiб', 'en', 0.75, 0.25, 0, 0.75],
     // Kazakh and Russian evidence together: ru 2 + 2, kk 2 -> ruE 4.5, kkE 2
     ['и не жоқ', 'ru', 0.692308, 0.692308, 0.307692, 0],
+    // a Latin text with Cyrillic words of both languages: the Cyrillic share 4/24 split by the evidence (ru 2, kk 2)
+    ['abcdefghijklmnopqrst и жоқ', 'en', 0.833333, 0.083333, 0.083333, 0.833333],
+    // a tie between ru (0.75 + 0.75 + the 0.5 prior = 2) and kk (2) is Russian: 0.5 * (0.6 + 0.4 * 0.875)
+    ['красный синий ма', 'ru', 0.475, 0.5, 0.5, 0],
     // strong evidence caps the strength at 1: ru 8 (four words) -> 1 * 1 * 1
     ['и в не на', 'ru', 1, 1, 0, 0],
     // a Kazakh ending (kk 0.75) against a Russian word (ru 2): ruE 2.5 of 3.25; strength 2.75 / 4
