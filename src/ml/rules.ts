@@ -82,15 +82,19 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+// Every word of a cue may end in `*` ("подозрительн* письм*"), not only the last: until issue 18
+// an inner `*` was taken literally, and the three such security cues never matched anything.
 function cueRegex(cue: string): RegExp {
-  const prefix = cue.endsWith('*');
-  const body = (prefix ? cue.slice(0, -1) : cue).split(/\s+/).map(escapeRe).join('\\s+');
-  return new RegExp(`(?:^|[^\\p{L}\\p{N}])${body}${prefix ? '\\p{L}*' : ''}(?=$|[^\\p{L}\\p{N}])`, 'u');
+  const body = cue
+    .split(/\s+/)
+    .map((word) => (word.endsWith('*') ? `${escapeRe(word.slice(0, -1))}\\p{L}*` : escapeRe(word)))
+    .join('\\s+');
+  return new RegExp(`(?:^|[^\\p{L}\\p{N}])${body}(?=$|[^\\p{L}\\p{N}])`, 'u');
 }
 
 // `word` is the cue's longest word, which a match must contain literally: a substring test rules
 // most cues out before their (Unicode, whole-text) regex runs. Same results, several times faster.
-const longestWord = (cue: string): string => cue.replace(/\*$/, '').split(/\s+/).reduce((a, b) => (b.length > a.length ? b : a), '');
+const longestWord = (cue: string): string => cue.replace(/\*/g, '').split(/\s+/).reduce((a, b) => (b.length > a.length ? b : a), '');
 const COMPILED: ReadonlyArray<{ level: Priority; cue: string; re: RegExp; word: string }> = LEVELS.flatMap((level) =>
   URGENCY_CUES[level].map((cue) => ({ level, cue, re: cueRegex(cue), word: longestWord(cue) })),
 );

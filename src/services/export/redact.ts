@@ -41,7 +41,11 @@ function plain(match: string): string {
     else if (c === 0xff0b) out += '+';
     else if (c === 0xff08) out += '(';
     else if (c === 0xff09) out += ')';
-    else if (c === 0xa0 || c === 0x2007 || c === 0x2009 || c === 0x202f) out += ' ';
+    else if (
+      // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: equivalent, a space and the '-' of the else branch are the same separator to every rule of classify
+      c === 0xa0 || c === 0x2007 || c === 0x2009 || c === 0x202f
+    )
+      out += ' ';
     else out += '-'; // U+2010-U+2014, U+2212: the only other characters SEP lets through
   }
   return out;

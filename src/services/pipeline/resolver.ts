@@ -45,30 +45,37 @@ const GENERIC_WORDS = [
   'why', 'who', 'this', 'that', 'there', 'these', 'have', 'has', 'had', 'does', 'did', 'doesn', 'don', 'didn', 'are',
   'was', 'were', 'from', 'into', 'onto', 'again', 'still', 'some', 'any', 'all', 'also', 'just', 'now', 'today', 'one',
   'please', 'pls', 'help', 'need', 'needs', 'needed', 'want', 'new', 'get', 'got', 'set', 'your', 'our', 'you', 'hello',
-  'dear', 'thanks', 'thank', 'regards', 'best', 'kind', 'says', 'say', 'said', 'tell', 'told', 'know', 'like', 'able',
-  'issue', 'issues', 'problem', 'problems', 'request', 'requests', 'requested', 'ticket', 'question', 'work', 'working',
+  'dear', 'regards', 'best', 'kind', 'says', 'say', 'said', 'tell', 'told', 'know', 'like', 'able',
+  'ticket', 'question', 'work', 'working',
   'works', 'use', 'using', 'used', 'make', 'made', 'way', 'since', 'after', 'before', 'keep', 'keeps', 'seems', 'seem',
   // ru
   'как', 'что', 'это', 'этот', 'эта', 'для', 'меня', 'мне', 'мой', 'моя', 'мое', 'мои', 'моего', 'моей', 'моем', 'моим',
   'нас', 'нам', 'наш', 'наша', 'наше', 'наши', 'вас', 'вам', 'ваш', 'нет', 'есть', 'был', 'была', 'было', 'были',
   'будет', 'можно', 'нужно', 'нужен', 'нужна', 'нужны', 'надо', 'могу', 'можем', 'может', 'помогите', 'помочь',
   'пожалуйста', 'здравствуйте', 'добрый', 'день', 'спасибо', 'уважением', 'очень', 'уже', 'еще', 'опять', 'снова',
-  'все', 'всё', 'так', 'там', 'тут', 'где', 'когда', 'почему', 'который', 'которая', 'которые', 'новый', 'новая',
+  'так', 'там', 'тут', 'где', 'когда', 'почему', 'новый', 'новая',
   'новое', 'новые', 'нового', 'новой', 'новом', 'новую', 'новым', 'пишет', 'пишут', 'сделать', 'делать', 'просьба',
-  'прошу', 'вопрос', 'проблема', 'проблемы', 'заявка', 'заявку', 'получить', 'получается', 'при', 'после', 'перед',
+  'прошу', 'вопрос', 'при', 'после', 'перед',
   // kk
-  'қалай', 'керек', 'жаңа', 'жаңасын', 'жаңасы', 'мен', 'менің', 'маған', 'мені', 'бізге', 'біздің', 'сіз', 'сізге',
-  'бар', 'жоқ', 'және', 'үшін', 'бұл', 'сол', 'осы', 'көмектесіңізші', 'көмектесіңіз', 'көмек', 'сәлеметсіз',
-  'сәлем', 'рахмет', 'өтінемін', 'тағы', 'әлі', 'қайта', 'болады', 'болмайды', 'дейді', 'деп', 'алу', 'беру',
-  'аламын', 'беремін', 'жасау', 'мәселе', 'сұрақ', 'өтінім', 'өтінімді', 'қандай', 'неге', 'қашан', 'қайда',
+  'қалай', 'керек', 'жаңа', 'мен', 'менің', 'маған', 'мені', 'бізге', 'біздің', 'сіз', 'сізге',
+  'бар', 'жоқ', 'және', 'үшін', 'бұл', 'сол', 'осы',
+  'рахмет', 'өтінемін', 'тағы', 'әлі', 'қайта', 'болады', 'болмайды', 'дейді', 'деп', 'алу', 'беру',
+  'аламын', 'беремін', 'жасау', 'мәселе', 'сұрақ', 'қандай', 'неге', 'қашан', 'қайда',
   // Kazakh auxiliary verbs after a converb ("ұмытып қалдым", "толып қалды", "өтіп кетті")
-  'қалды', 'қалдым', 'қалған', 'кетті', 'кетіпті',
+  'қалған', 'кетті', 'кетіпті',
+  // Stryker disable StringLiteral: equivalent, each shares its five-letter stem with another word of this group, which still removes it
+  'thank', 'thanks', 'issue', 'issues', 'problem', 'problems', 'request', 'requests', 'requested',
+  'все', 'всё', 'который', 'которая', 'которые', 'проблема', 'проблемы', 'заявка', 'заявку', 'получить', 'получается',
+  'жаңасын', 'жаңасы', 'көмектесіңізші', 'көмектесіңіз', 'көмек', 'сәлеметсіз', 'сәлем', 'өтінім', 'өтінімді',
+  'қалды', 'қалдым', // Kazakh auxiliary verbs after a converb ("ұмытып қалдым", "толып қалды")
+  // Stryker restore StringLiteral
 ];
 const GENERIC = new Set(GENERIC_WORDS.map((w) => prepareText(w).slice(0, STEM_LENGTH)));
 
 export function stems(text: string): Set<string> {
   const out = new Set<string>();
   for (const token of tokenize(prepareText(text))) {
+    // Stryker disable next-line MethodExpression: equivalent, a token that starts with "__" is a placeholder (__email__, __url__, ...; TOKEN_RE), which ends with it too
     if (token.length < 3 || token.startsWith('__')) continue;
     out.add(token.slice(0, STEM_LENGTH));
   }
