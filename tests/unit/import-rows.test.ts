@@ -110,6 +110,22 @@ describe('stageRow: rows taken', () => {
     expect(ok(raw({ body: 'x', ...values }), lookups(), options({ defaultStatus })).s.status).toBe(status);
   });
 
+  it.each([
+    ['two addresses: the first, and the field is counted once', 'a@x.kz, b@y.kz', 'a@x.kz', ['email']],
+    ['spaces and empty items around the separator', ' , c@x.kz ,, d@y.kz', 'c@x.kz', ['email']],
+    ['one address: taken as it is, nothing counted', 'e@x.kz', 'e@x.kz', []],
+    ['one address and a trailing separator: one item, nothing counted', 'f@x.kz,', 'f@x.kz', []],
+  ] as [string, string, string, ImportField[]][])("a preset's firstOfList: %s", (_name, email, first, several) => {
+    const { result, s } = ok(raw({ body: 'x', email }), lookups(), options({ firstOfList: { email: ',' } }));
+    expect(s.email).toBe(first);
+    expect(result.several).toEqual(several);
+  });
+
+  it('without firstOfList a list of addresses is one (malformed) value, and another field keeps its commas', () => {
+    expect(errors(raw({ body: 'x', email: 'a@x.kz, b@y.kz' }))).toEqual([{ line: 7, field: 'col_email', value: 'a@x.kz, b@y.kz', reason: expect.any(String) }]);
+    expect(ok(raw({ body: 'one, two', email: 'a@x.kz' }), lookups(), options({ firstOfList: { email: ',' } })).s.body).toBe('one, two');
+  });
+
   it('a source from the options, a value mapped by --value, a preset empty value', () => {
     const values: ValueMaps = new Map([['source', new Map([['web', 'portal']])], ['priority', new Map([['p1', 'critical']])]]);
     const { s } = ok(raw({ body: 'x', source: 'WEB', priority: 'P1', language: 'n/a' }), lookups(), options({ values, emptyValues: new Set(['n/a']) }));
