@@ -96,6 +96,29 @@ export function isConnectionLoss(error: unknown): boolean {
 }
 
 /**
+ * The wait between reconnection attempts of a long-running reader (`pipeline run --follow`,
+ * `tickets watch`): 0.5 s, doubling to at most 10 s, back to 0.5 s once a read succeeds.
+ */
+export class ReconnectBackoff {
+  private ms = 500;
+
+  reset(): void {
+    this.ms = 500;
+  }
+
+  /**
+   * After a failed attempt: rethrows anything but a lost connection; otherwise tells `onLost`
+   * why in one line (the driver's first line, without "cannot open database URL: ") and waits.
+   */
+  async after(error: unknown, onLost: (reason: string) => void, wait: (ms: number) => Promise<unknown>): Promise<void> {
+    if (!isConnectionLoss(error)) throw error;
+    onLost(String((error as Error).message ?? error).split('\n')[0]!.replace(/^cannot open database [^:]+: /, ''));
+    await wait(this.ms);
+    this.ms = Math.min(this.ms * 2, 10_000);
+  }
+}
+
+/**
  * Closes a database whose connection was lost without waiting for ever: the pool waits for a
  * client that a failed query never gave back. Past `ms` the old pool is left behind (its sockets
  * are dead) and the caller opens a new one.

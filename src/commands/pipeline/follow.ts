@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database.ts';
-import { closeWithin, isConnectionLoss, listen, type Listener } from '../../db/listen.ts';
+import { closeWithin, listen, ReconnectBackoff, type Listener } from '../../db/listen.ts';
 import { DECISIONS, type Decision } from '../../entities/enums.ts';
 import { progressBar } from '../../output/progress.ts';
 import { ticketClassifier } from '../../services/model/classify.ts';
@@ -110,7 +110,7 @@ export async function followPipeline(ctx: CommandContext, settings: FollowSettin
   let classifier: TicketClassifier | null = null;
   let modelId: string | null = null;
   let nextSla = 0;
-  let backoff = 500;
+  const backoff = new ReconnectBackoff();
   note(
     ctx,
     embedded
@@ -149,7 +149,7 @@ export async function followPipeline(ctx: CommandContext, settings: FollowSettin
         if (lostSince !== null) {
           lostSince = null;
         }
-        backoff = 500;
+        backoff.reset();
         if (embedded) {
           await db.close();
           db = null;
@@ -168,10 +168,7 @@ export async function followPipeline(ctx: CommandContext, settings: FollowSettin
           await waker.wait(500);
           continue;
         }
-        if (!isConnectionLoss(error)) throw error;
-        lost(String((error as Error).message ?? error).split('\n')[0]!.replace(/^cannot open database [^:]+: /, ''));
-        await waker.wait(backoff);
-        backoff = Math.min(backoff * 2, 10_000);
+        await backoff.after(error, lost, (ms) => waker.wait(ms));
       }
     }
   } finally {

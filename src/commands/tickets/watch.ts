@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database.ts';
-import { closeWithin, isConnectionLoss, listen, type Listener } from '../../db/listen.ts';
+import { closeWithin, listen, ReconnectBackoff, type Listener } from '../../db/listen.ts';
 import { LANGUAGES, TICKET_STATUSES } from '../../entities/enums.ts';
 import { UsageError } from '../../errors.ts';
 import type { Style } from '../../output/style.ts';
@@ -93,7 +93,7 @@ export async function ticketsWatch(ctx: CommandContext, flags: WatchFlags): Prom
     if (target.kind === 'postgresql') {
       listener = await listen({ url: target.url, channels: [EVENTS_CHANNEL], onNotify: () => waker.wake(), onLost, onRestored: () => waker.wake() });
     }
-    let backoff = 500;
+    const backoff = new ReconnectBackoff();
     let started = false;
     while (!stopping) {
       try {
@@ -108,7 +108,7 @@ export async function ticketsWatch(ctx: CommandContext, flags: WatchFlags): Prom
           while (!stopping) {
             for (const e of await cursor.next(k)) print(ctx, line(e));
             lost = false;
-            backoff = 500;
+            backoff.reset();
             await waker.wait(pollSeconds * 1000);
           }
         }
@@ -119,10 +119,7 @@ export async function ticketsWatch(ctx: CommandContext, flags: WatchFlags): Prom
           await closeWithin(open);
         }
         if (stopping) break;
-        if (!isConnectionLoss(error)) throw error;
-        onLost(String((error as Error).message ?? error).split('\n')[0]!.replace(/^cannot open database [^:]+: /, ''));
-        await waker.wait(backoff);
-        backoff = Math.min(backoff * 2, 10_000);
+        await backoff.after(error, onLost, (ms) => waker.wait(ms));
       }
     }
   } finally {
