@@ -86,6 +86,14 @@ const iso = (column: string): RawBuilder<string> => sql<string>`to_char(${sql.re
 
 /** A ticket with its names, its messages and predictions, and its audit trail (null when this login may not read it). */
 export async function showTicket(db: Kysely<HelpdeskSchema>, ref: string): Promise<TicketDetail & { audit: AuditRow[] | null }> {
+  const detail = await ticketDetail(db, ref);
+  // The ticket's audit trail, oldest first; null when this login may not read it (analysts).
+  const audit = (await canReadAudit(db)) ? (await listAudit(db, { ticketId: detail.id, limit: 1000 })).reverse() : null;
+  return { ...detail, audit };
+}
+
+/** A ticket with its names, its messages and predictions: what `tickets show`, `create` and `update` print. */
+export async function ticketDetail(db: Kysely<HelpdeskSchema>, ref: string): Promise<TicketDetail> {
   const wanted = parseTicketRef(ref);
   const ticket = await db
     .selectFrom('tickets as t')
@@ -193,7 +201,5 @@ export async function showTicket(db: Kysely<HelpdeskSchema>, ref: string): Promi
       reviewedAt: p.reviewed_at,
     })),
   };
-  // The ticket's audit trail, oldest first; null when this login may not read it (analysts).
-  const audit = (await canReadAudit(db)) ? (await listAudit(db, { ticketId: ticket.id, limit: 1000 })).reverse() : null;
-  return { ...detail, audit };
+  return detail;
 }

@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import {
-  AiPrediction,
   Category,
   Department,
   LANGUAGES,
@@ -9,7 +8,6 @@ import {
   Ticket,
   TICKET_SOURCES,
   TICKET_STATUSES,
-  TicketMessage,
   User,
   type Language,
   type Priority,
@@ -25,7 +23,7 @@ import { DailyAccumulator } from '../stats/daily.ts';
 import { checkOperator, lockTicket, rerouteWithin, type Routing } from './assignment.ts';
 import { departmentSetByPerson, latestPrediction, recordCorrection, recordSample, type Correction } from './review.ts';
 import { contentHash, deriveSubject, SUBJECT_MAX } from './text.ts';
-import { missingTicket, parseTicketRef, type TicketDetail, type TicketRow } from './ticket-store.ts';
+import { missingTicket, parseTicketRef, ticketDetail, type TicketDetail, type TicketRow } from './ticket-store.ts';
 
 export type { TicketDetail, TicketRow } from './ticket-store.ts';
 
@@ -126,40 +124,6 @@ export async function findTicket(em: EntityManager, ref: string): Promise<Ticket
 
 export { showTicket } from './ticket-store.ts';
 
-async function detail(em: EntityManager, ticket: Ticket): Promise<TicketDetail> {
-  await em.populate(ticket, ['category', 'department', 'operator', 'user']);
-  const messages = await em.find(TicketMessage, { ticket }, { orderBy: { createdAt: 'asc', id: 'asc' } });
-  const predictions = await em.find(AiPrediction, { ticket }, { populate: ['category', 'department', 'correctedCategory', 'correctedDepartment'], orderBy: { createdAt: 'asc' } });
-  return {
-    ...toRow(ticket),
-    externalId: ticket.externalId ?? null,
-    user: ticket.user ? { email: ticket.user.email, name: ticket.user.name ?? null } : null,
-    body: ticket.body,
-    issueType: ticket.issueType ?? null,
-    escalated: ticket.escalated,
-    contentHash: ticket.contentHash,
-    updatedAt: iso(ticket.updatedAt)!,
-    firstResponseAt: iso(ticket.firstResponseAt),
-    resolvedAt: iso(ticket.resolvedAt),
-    closedAt: iso(ticket.closedAt),
-    slaDueAt: iso(ticket.slaDueAt),
-    messages: messages.map((m) => ({ authorKind: m.authorKind, author: m.author ?? null, body: m.body, createdAt: iso(m.createdAt)! })),
-    predictions: predictions.map((p) => ({
-      id: p.id,
-      createdAt: iso(p.createdAt)!,
-      category: p.category?.name ?? null,
-      department: p.department?.name ?? null,
-      priority: p.priority ?? null,
-      confidence: Number(p.confidence),
-      decision: p.decision,
-      review: p.review,
-      correctedCategory: p.correctedCategory?.name ?? null,
-      correctedDepartment: p.correctedDepartment?.name ?? null,
-      reviewedAt: iso(p.reviewedAt),
-    })),
-  };
-}
-
 export interface NewTicket {
   subject?: string | undefined;
   body: string;
@@ -192,9 +156,8 @@ export async function createTicket(em: EntityManager, input: NewTicket, statsTim
     await tracked.commit(new DailyAccumulator());
     return created;
   });
-  // Reload for the generated number.
-  await em.refresh(ticket);
-  return detail(em, ticket);
+  // Read back through the store `tickets show` uses (with the generated number).
+  return ticketDetail(em.getKysely(), ticket.id);
 }
 
 export interface TicketChanges {
@@ -320,5 +283,5 @@ export async function updateTicket(em: EntityManager, ref: string, changes: Tick
     await tracked.commit(new DailyAccumulator());
     return { ticket, changed, corrected, sample, routing };
   });
-  return { ...result, ticket: await detail(em, result.ticket) };
+  return { ...result, ticket: await ticketDetail(em.getKysely(), result.ticket.id) };
 }
