@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { buildProgram } from './cli/program.ts';
 import type { CommandContext, DatabaseOpener } from './commands/context.ts';
 import { maskUrl } from './db/target.ts';
@@ -42,7 +42,8 @@ export async function run(argv: string[], ioOverrides: Partial<Io> = {}, overrid
     openDatabase: overrides.openDatabase ?? defaultOpener,
   });
 
-  const program = buildProgram(makeContext, packageVersion());
+  const args = rewriteWait(argv);
+  const program = await buildProgram(makeContext, packageVersion(), args);
   program.exitOverride();
   program.configureOutput({
     writeOut: (text) => io.stdout.write(text),
@@ -56,7 +57,7 @@ export async function run(argv: string[], ioOverrides: Partial<Io> = {}, overrid
   }
 
   try {
-    await program.parseAsync(rewriteWait(argv), { from: 'user' });
+    await program.parseAsync(args, { from: 'user' });
     return EXIT.ok;
   } catch (error) {
     return report(error, io, err);
@@ -72,7 +73,7 @@ function rewriteWait(argv: string[]): string[] {
   });
 }
 
-function allCommands(command: ReturnType<typeof buildProgram>): ReturnType<typeof buildProgram>[] {
+function allCommands(command: Command): Command[] {
   return command.commands.flatMap((c) => [c, ...allCommands(c)]);
 }
 

@@ -12,8 +12,7 @@ const valueOptions = (command: Command, fresh: boolean): Command =>
     'category',
   ).option('--json', 'print the category as JSON');
 
-export function registerCategoryCommands(program: Command, context: ContextFor): void {
-  const categories = program.command('categories').description('list, add, change and remove ticket categories');
+export function registerCategoryCommands(categories: Command, context: ContextFor): void {
 
   listCommand(categories, context, 'categories with their department and ticket count', ['helpdesk categories list', 'helpdesk categories list --format csv > categories.csv'], async (ctx, options) => {
     const { categoriesList } = await import('../commands/categories/list.ts');

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { examples, type ContextFor } from './shared.ts';
 
-export function registerDbCommands(program: Command, context: ContextFor): void {
-  const db = program.command('db').description('create, migrate, inspect and reset the database');
+export function registerDbCommands(db: Command, context: ContextFor): void {
 
   db.command('init')
     .description('create the database if needed, run migrations and seed reference data (safe to run again)')

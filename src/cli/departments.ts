@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { activeOptions, importCommand, listCommand, removeCommand, showCommand } from './reference.ts';
 import { examples, type ContextFor } from './shared.ts';
 
-export function registerDepartmentCommands(program: Command, context: ContextFor): void {
-  const departments = program.command('departments').description('list, add, change and remove departments');
+export function registerDepartmentCommands(departments: Command, context: ContextFor): void {
 
   listCommand(departments, context, 'departments with their operator count and open tickets', ['helpdesk departments list', 'helpdesk departments list --json > departments.json'], async (ctx, options) => {
     const { departmentsList } = await import('../commands/departments/list.ts');

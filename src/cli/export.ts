@@ -13,8 +13,7 @@ function common(command: Command, formats: string): Command {
     .option('--no-redact', 'keep e-mail addresses, phone numbers, IIN/BIN and card numbers (redacted by default)');
 }
 
-export function registerExportCommands(program: Command, context: ContextFor): void {
-  const exp = program.command('export').description('training samples, tickets and statistics as files for other tools');
+export function registerExportCommands(exp: Command, context: ContextFor): void {
   common(exp.command('training-samples'), 'csv or jsonl (default csv)')
     .description('training samples as CSV or JSON Lines, streamed, personal data redacted, with a stable train/dev split')
     .option('--label-source <sources>', 'only these label sources: historic, human, ai_confirmed (comma-separated)')

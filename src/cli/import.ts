@@ -3,8 +3,7 @@ import { examples, type ContextFor } from './shared.ts';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-export function registerImportCommands(program: Command, context: ContextFor): void {
-  const importCommand = program.command('import').description('bring data in from other systems');
+export function registerImportCommands(importCommand: Command, context: ContextFor): void {
 
   importCommand
     .command('tickets')

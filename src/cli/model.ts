@@ -4,8 +4,7 @@ import type { ModelEvaluateOptions } from '../commands/model/evaluate.ts';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-export function registerModelCommands(program: Command, context: ContextFor): void {
-  const model = program.command('model').description('train, evaluate, inspect and activate the ticket classifier');
+export function registerModelCommands(model: Command, context: ContextFor): void {
 
   model
     .command('train')

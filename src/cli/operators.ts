@@ -13,8 +13,7 @@ const valueOptions = (command: Command, fresh: boolean): Command =>
     'operator',
   ).option('--json', 'print the operator as JSON');
 
-export function registerOperatorCommands(program: Command, context: ContextFor): void {
-  const operators = program.command('operators').description('list, add, change and remove second-line operators');
+export function registerOperatorCommands(operators: Command, context: ContextFor): void {
 
   listCommand<{ format?: string; json?: boolean; department?: string }>(
     operators,

@@ -9,8 +9,7 @@ const configOptions = (command: Command): Command =>
     .option('--department-threshold <p>', "department-head confidence needed to overrule the category's department (default 0.6)")
     .option('--triage-department <name>', 'where escalated tickets go (default "Service Desk")');
 
-export function registerPipelineCommands(program: Command, context: ContextFor): void {
-  const pipeline = program.command('pipeline').description('classify, route and resolve new tickets');
+export function registerPipelineCommands(pipeline: Command, context: ContextFor): void {
 
   configOptions(
     pipeline

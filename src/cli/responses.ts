@@ -15,8 +15,7 @@ const valueOptions = (command: Command, fresh: boolean): Command =>
     'template',
   ).option('--json', 'print the template as JSON');
 
-export function registerResponseCommands(program: Command, context: ContextFor): void {
-  const responses = program.command('responses').description('list, add, change and remove answer templates for auto-resolution');
+export function registerResponseCommands(responses: Command, context: ContextFor): void {
 
   listCommand<{ format?: string; json?: boolean; category?: string; language?: string }>(
     responses,

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { examples, type ContextFor } from './shared.ts';
 
-export function registerSlaCommands(program: Command, context: ContextFor): void {
-  const sla = program.command('sla').description('SLA monitoring: record open tickets that passed their deadline');
+export function registerSlaCommands(sla: Command, context: ContextFor): void {
   sla
     .command('check')
     .description('flag open tickets past sla_due_at as breached, once each, with an sla_breached event and the day\'s breach counters (pipeline run --follow does this every 30 s)')

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { examples, formatOption, type ContextFor } from './shared.ts';
 
-export function registerStatsCommands(program: Command, context: ContextFor): void {
-  const stats = program.command('stats').description('daily statistics of the helpdesk and accuracy of the models');
+export function registerStatsCommands(stats: Command, context: ContextFor): void {
   stats
     .command('daily')
     .description('per day: new tickets, auto-resolved, escalated, routed, AI accuracy, routing errors, first response, SLA breaches, backlog; with totals')

@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import { examples, formatOption, type ContextFor } from './shared.ts';
 
-export function registerTicketsCommands(program: Command, context: ContextFor): void {
-  const tickets = program.command('tickets').description('list, show, create and update tickets');
+export function registerTicketsCommands(tickets: Command, context: ContextFor): void {
 
   tickets
     .command('list')

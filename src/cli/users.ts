@@ -11,8 +11,7 @@ const valueOptions = (command: Command, fresh: boolean): Command =>
     .option('--language <language>', 'preferred language: ru, kk or en ("" clears it)')
     .option('--json', 'print the user as JSON');
 
-export function registerUserCommands(program: Command, context: ContextFor): void {
-  const users = program.command('users').description('list, add and change the people who file tickets');
+export function registerUserCommands(users: Command, context: ContextFor): void {
 
   listCommand<{ format?: string; json?: boolean; kind?: string }>(users, context, 'users with their ticket counts', ['helpdesk users list', 'helpdesk users list --kind employee --format csv'], async (ctx, options) => {
     const { usersList } = await import('../commands/users/list.ts');
