@@ -3,12 +3,43 @@
 // instead of ~600 modules and Node strips no types at start-up. Run by `npm ci` (prepare) and
 // `npm run build`. bin/helpdesk runs dist/ while it is newer than every source it was built
 // from (dist/inputs.json), else the sources: development needs no build step.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = `${root}dist`;
+
+/**
+ * Built-in modules a command line rarely needs, kept off the start-up path of every command.
+ * commander imports node:child_process (for executable sub-commands, which helpdesk has none
+ * of) and node:util (for stripVTControlCharacters, used when help is formatted); chalk's
+ * supports-color imports node:os and node:tty to guess a default colour level that helpdesk never
+ * uses (src/output/style.ts gives every Chalk instance its level). Loading those four built-ins
+ * cost ~20 ms of a `helpdesk --help` on this machine (node -e 0: ~75 ms). Here commander gets
+ * each built-in on first use (process.getBuiltinModule) and chalk its own browser
+ * supports-color, which imports nothing. A commander that no longer has the expected import
+ * lines fails the build, so an upgrade cannot silently bring the cost back.
+ */
+const leanStartup = {
+  name: 'lean-startup',
+  setup(build) {
+    const lazy = {
+      "import childProcess from 'node:child_process';": "const childProcess = { spawn: (...args) => process.getBuiltinModule('node:child_process').spawn(...args) };",
+      "import { stripVTControlCharacters } from 'node:util';": "const stripVTControlCharacters = (text) => process.getBuiltinModule('node:util').stripVTControlCharacters(text);",
+    };
+    build.onLoad({ filter: /[\\/]commander[\\/]lib[\\/](command|help)\.js$/ }, ({ path }) => {
+      let contents = readFileSync(path, 'utf8');
+      for (const [line, replacement] of Object.entries(lazy)) {
+        if (path.endsWith('help.js') && line.includes('child_process')) continue;
+        if (!contents.includes(line)) throw new Error(`lean-startup: ${path} no longer has the line ${line}: check src/cli still starts without it`);
+        contents = contents.replace(line, replacement);
+      }
+      return { contents, loader: 'js' };
+    });
+    build.onResolve({ filter: /^#supports-color$/ }, ({ importer }) => ({ path: `${importer.slice(0, importer.lastIndexOf('source'))}source/vendor/supports-color/browser.js` }));
+  },
+};
 
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
@@ -29,6 +60,7 @@ const result = await build({
   // MikroORM tells extensions and entities apart by their class names: keep them.
   keepNames: true,
   minify: true,
+  plugins: [leanStartup],
   metafile: true,
   logLevel: 'warning',
 });
