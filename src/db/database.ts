@@ -105,7 +105,7 @@ async function openPglite(target: Extract<DatabaseTarget, { kind: 'pglite' }>, o
   if (options.orm === false) {
     let kysely: Kysely<HelpdeskSchema> | undefined;
     try {
-      const { Kysely: KyselyClass, PGliteDialect } = await import('kysely');
+      const { Kysely: KyselyClass, PGliteDialect } = await import('./kysely.ts');
       kysely = new KyselyClass<HelpdeskSchema>({ dialect: new PGliteDialect({ pglite: () => pglite }) });
       const login = await probe(kysely, target);
       // One connection: a session setting holds for the whole command.
@@ -190,7 +190,7 @@ async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgresql'
  * same pool size, type parsers and driver options, and errors of idle connections ignored.
  */
 async function openPostgresSqlOnly(target: Extract<DatabaseTarget, { kind: 'postgresql' }>, options: OpenOptions): Promise<Database> {
-  const [{ Kysely: KyselyClass, PostgresDialect }, { default: pg }, parsers] = await Promise.all([import('kysely'), import('pg'), typeParsers()]);
+  const [{ Kysely: KyselyClass, PostgresDialect }, { default: pg }, parsers] = await Promise.all([import('./kysely.ts'), import('pg'), typeParsers()]);
   const url = new URL(target.url);
   const types = new pg.TypeOverrides();
   for (const [oid, parser] of Object.entries(parsers)) types.setTypeParser(Number(oid), parser);

@@ -1,3 +1,4 @@
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { closeWithin, listen, ReconnectBackoff, type Listener } from '../../db/listen.ts';
 import { LANGUAGES, TICKET_STATUSES } from '../../entities/enums.ts';
@@ -134,8 +135,7 @@ async function closeLast(db: Database | null): Promise<void> {
   if (db) await closeWithin(db, 3000);
 }
 
-async function departmentId(db: import('kysely').Kysely<any>, name: string): Promise<string> {
-  const { sql } = await import('kysely');
+async function departmentId(db: Kysely<any>, name: string): Promise<string> {
   const all = (await sql<{ id: string; name: string }>`select id, name from departments order by name`.execute(db)).rows;
   const found = all.find((d) => d.name.toLowerCase() === name.trim().toLowerCase());
   if (!found) throw new UsageError(`unknown department "${name}" (known: ${all.map((d) => d.name).join(', ') || 'none'})`);
