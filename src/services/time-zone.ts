@@ -1,3 +1,4 @@
+import { sql, type RawBuilder } from 'kysely';
 import { InputError } from '../errors.ts';
 
 // The one parser of time zones (`--tz`, "timeZone" in the configuration): an IANA name
@@ -43,4 +44,17 @@ export function sqlTimeZone(zone: string): string {
   }
   if (!NAME.test(zone)) throw new Error(`unexpected time zone name "${zone}"`);
   return `'${zone}'`;
+}
+
+/**
+ * A timestamptz column as local time of the zone with its UTC offset, as text
+ * (2026-11-30T09:15:00+05:00; null stays null), formatted by the database: the same zone rules
+ * the statistics bucket days with, and no Intl time-zone formatter in the process (creating the
+ * first one loads ICU's zone data: ~20 ms of a 200 ms `tickets show`).
+ */
+export function localTimeSql(column: string, zone: string): RawBuilder<string> {
+  const tz = sql.raw(sqlTimeZone(zone));
+  const at = sql.ref(column);
+  return sql<string>`(select to_char(l, 'YYYY-MM-DD"T"HH24:MI:SS') || case when m < 0 then '-' else '+' end || to_char(make_interval(mins => abs(m)), 'HH24:MI')
+    from (select ${at} at time zone ${tz} as l, (extract(epoch from (${at} at time zone ${tz}) - (${at} at time zone 'UTC')) / 60)::int as m) as local)`;
 }

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { runCli } from '../support/cli.ts';
+import { sql } from 'kysely';
+import { localTimeSql } from '../../src/services/time-zone.ts';
 
 let database: TestDatabase;
 
@@ -107,6 +109,10 @@ describe('tickets create and show', () => {
     const shown = await runCli(['tickets', 'show', `#${ticket.number}`, '--json'], { database });
     const { audit, ...rest } = JSON.parse(shown.stdout);
     expect(rest).toEqual(ticket);
+    // Times are local times of the statistics time zone (Asia/Almaty, UTC+5), the same instant as stored.
+    const { stored } = await one<{ stored: string }>(`select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as stored from tickets where id = '${ticket.id}'`);
+    expect(rest.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+05:00$/);
+    expect(new Date(rest.createdAt).toISOString()).toBe(new Date(stored).toISOString());
     // The audit trail of the ticket: its creation, by the database login.
     expect(audit).toMatchObject([{ table: 'tickets', action: 'insert', ticketId: ticket.id, new: { number: ticket.number, subject: ticket.subject } }]);
     const piped = await runCli(['tickets', 'show', String(ticket.number)], { database });
@@ -242,5 +248,43 @@ describe('ticket numbers and e-mail addresses', () => {
     const bad = await runCli(['tickets', 'create', '--email', 'not-an-address', '--body', 'x'], { database });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('error: --email is not an e-mail address (got "not-an-address")\n');
+  });
+});
+
+describe('local times formatted by the database (localTimeSql)', () => {
+  // What JavaScript's Intl (ICU) makes of the same instant: the two zone databases must agree.
+  function intlLocal(zone: string, at: Date): string {
+    const offsetZone = /^[+-]\d{2}:\d{2}$/.test(zone) ? undefined : zone;
+    const minutes = offsetZone
+      ? (() => {
+          const name = new Intl.DateTimeFormat('en-US', { timeZone: offsetZone, timeZoneName: 'longOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName')!.value;
+          const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+          return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+        })()
+      : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+    const local = new Date(at.getTime() + minutes * 60_000).toISOString().slice(0, 19);
+    const abs = Math.abs(minutes);
+    return `${local}${minutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  }
+
+  it.each([
+    ['Asia/Almaty', '2026-11-30T04:15:00.900Z', '2026-11-30T09:15:00+05:00'],
+    ['Asia/Almaty', '2023-06-01T00:00:00Z', '2023-06-01T06:00:00+06:00'],
+    ['UTC', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00+00:00'],
+    ['America/St_Johns', '2026-07-01T12:00:00Z', '2026-07-01T09:30:00-02:30'],
+    ['Europe/Berlin', '2026-03-29T00:59:59Z', '2026-03-29T01:59:59+01:00'],
+    ['Europe/Berlin', '2026-03-29T01:00:00Z', '2026-03-29T03:00:00+02:00'],
+    ['Asia/Kathmandu', '2026-05-05T23:59:00Z', '2026-05-06T05:44:00+05:45'],
+    ['-03:30', '2026-11-30T02:00:00Z', '2026-11-29T22:30:00-03:30'],
+    ['+05:00', '2026-11-30T20:00:00Z', '2026-12-01T01:00:00+05:00'],
+  ])('%s at %s is %s, as Intl has it', async (zone, instant, expected) => {
+    const { rows } = await sql<{ local: string | null }>`select ${localTimeSql('at', zone)} as local from (select ${instant}::timestamptz as at) as given`.execute(database.db.sql);
+    expect(rows[0]!.local).toBe(expected);
+    expect(intlLocal(zone, new Date(instant))).toBe(expected);
+  });
+
+  it('null stays null', async () => {
+    const { rows } = await sql<{ local: string | null }>`select ${localTimeSql('at', 'Asia/Almaty')} as local from (select null::timestamptz as at) as given`.execute(database.db.sql);
+    expect(rows[0]!.local).toBeNull();
   });
 });

@@ -97,7 +97,7 @@ export async function ticketsReview(ctx: CommandContext, flags: ReviewFlags): Pr
         print(ctx, `#${item.number}: reviewed meanwhile, skipped\n`);
         continue;
       }
-      const ticket = await showTicket(em.getKysely(), item.ticketId);
+      const ticket = await showTicket(em.getKysely(), item.ticketId, 'utc');
       print(ctx, card(ctx, ticket, explanation, `[${index}/${queue.decisions.length}]`));
       const action = await askReviewAction(ctx.prompter, item.number);
       if (action === 'quit') break;

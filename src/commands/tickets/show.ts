@@ -1,11 +1,12 @@
 import { renderJson, renderRecord, renderTable, type Column } from '../../output/render.ts';
 import { describeChange, type AuditRow } from '../../services/audit/audit.ts';
 import { showTicket, type TicketDetail } from '../../services/tickets/ticket-store.ts';
-import { localTime, statsTimeZone } from '../calendar.ts';
+import { statsTimeZone } from '../calendar.ts';
 import { isTerminal, print, show, withDatabase, tableOptions, type CommandContext } from '../context.ts';
 
 export async function ticketsShow(ctx: CommandContext, ref: string, options: { json?: boolean }): Promise<void> {
-  const ticket = await withDatabase(ctx, async (db) => inTimeZone(await showTicket(db.sql, ref), statsTimeZone(db)), { orm: false });
+  // Times are local times of the database's statistics time zone (formatted by the database).
+  const ticket = await withDatabase(ctx, (db) => showTicket(db.sql, ref, { timeZone: statsTimeZone(db) }), { orm: false });
   if (options.json) print(ctx, renderJson(ticket));
   else show(ctx, describeTicket(ctx, ticket) + describeAudit(ctx, ticket.audit));
 }
@@ -28,22 +29,6 @@ function describeAudit(ctx: CommandContext, audit: AuditRow[] | null): string {
     );
   }
   return text;
-}
-
-/** Every time of the ticket as local time of the zone with its offset (the same instants). */
-export function inTimeZone<T extends TicketDetail>(t: T, timeZone: string): T {
-  const local = localTime(timeZone);
-  return {
-    ...t,
-    createdAt: local(t.createdAt)!,
-    updatedAt: local(t.updatedAt)!,
-    firstResponseAt: local(t.firstResponseAt),
-    resolvedAt: local(t.resolvedAt),
-    closedAt: local(t.closedAt),
-    slaDueAt: local(t.slaDueAt),
-    messages: t.messages.map((m) => ({ ...m, createdAt: local(m.createdAt)! })),
-    predictions: t.predictions.map((p) => ({ ...p, createdAt: local(p.createdAt)!, reviewedAt: local(p.reviewedAt) })),
-  };
 }
 
 type Message = TicketDetail['messages'][number];

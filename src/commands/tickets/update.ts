@@ -1,7 +1,6 @@
 import { renderJson } from '../../output/render.ts';
 import { configZone, statsTimeZone } from '../calendar.ts';
 import { updateTicket, type TicketChanges } from '../../services/tickets/tickets.ts';
-import { inTimeZone } from './show.ts';
 import { print, withDatabase, type CommandContext } from '../context.ts';
 
 export async function ticketsUpdate(ctx: CommandContext, ref: string, options: TicketChanges & { json?: boolean }): Promise<void> {
@@ -9,8 +8,7 @@ export async function ticketsUpdate(ctx: CommandContext, ref: string, options: T
   // Daily statistics follow the change, on days of the database's statistics time zone.
   const result = await withDatabase(ctx, async (db) => {
     const timeZone = statsTimeZone(db, configZone(ctx, undefined));
-    const updated = await updateTicket(db.em, ref, changes, timeZone);
-    return { ...updated, ticket: inTimeZone(updated.ticket, timeZone) };
+    return updateTicket(db.em, ref, changes, timeZone);
   });
   if (json) {
     print(ctx, renderJson(result));

@@ -3,6 +3,7 @@ import type { HelpdeskSchema } from '../../db/schema.ts';
 import type { Language, Priority, TicketSource, TicketStatus } from '../../entities/enums.ts';
 import { NotAllowedError, NotFoundError, UsageError } from '../../errors.ts';
 import { canReadAudit, listAudit, type AuditRow } from '../audit/audit.ts';
+import { localTimeSql } from '../time-zone.ts';
 
 // `tickets show` in plain SQL over the Kysely handle: one ticket with its names joined in, its
 // messages and predictions, and its audit trail. It needs no ORM, so the command opens the
@@ -84,16 +85,23 @@ async function hiddenByRowSecurity(db: Kysely<any>, ref: string): Promise<boolea
 /** A timestamptz as an ISO instant in UTC with milliseconds (truncated, as a JS Date holds it). */
 const iso = (column: string): RawBuilder<string> => sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
+/** How a ticket's times are given: local times of a zone with their offset, or UTC instants. */
+export type TimesIn = { timeZone: string } | 'utc';
+
 /** A ticket with its names, its messages and predictions, and its audit trail (null when this login may not read it). */
-export async function showTicket(db: Kysely<HelpdeskSchema>, ref: string): Promise<TicketDetail & { audit: AuditRow[] | null }> {
-  const detail = await ticketDetail(db, ref);
+export async function showTicket(db: Kysely<HelpdeskSchema>, ref: string, times: TimesIn): Promise<TicketDetail & { audit: AuditRow[] | null }> {
+  const detail = await ticketDetail(db, ref, times);
   // The ticket's audit trail, oldest first; null when this login may not read it (analysts).
   const audit = (await canReadAudit(db)) ? (await listAudit(db, { ticketId: detail.id, limit: 1000 })).reverse() : null;
   return { ...detail, audit };
 }
 
-/** A ticket with its names, its messages and predictions: what `tickets show`, `create` and `update` print. */
-export async function ticketDetail(db: Kysely<HelpdeskSchema>, ref: string): Promise<TicketDetail> {
+/**
+ * A ticket with its names, its messages and predictions: what `tickets show`, `create` and
+ * `update` print (times in the statistics time zone) and `tickets review` shows (UTC).
+ */
+export async function ticketDetail(db: Kysely<HelpdeskSchema>, ref: string, times: TimesIn): Promise<TicketDetail> {
+  const time = times === 'utc' ? iso : (column: string) => localTimeSql(column, times.timeZone);
   const wanted = parseTicketRef(ref);
   const ticket = await db
     .selectFrom('tickets as t')
@@ -112,7 +120,7 @@ export async function ticketDetail(db: Kysely<HelpdeskSchema>, ref: string): Pro
       'd.name as department',
       'o.email as operator',
       't.subject',
-      iso('t.created_at').as('created_at'),
+      time('t.created_at').as('created_at'),
       't.history',
       't.external_id',
       't.user_id',
@@ -122,18 +130,18 @@ export async function ticketDetail(db: Kysely<HelpdeskSchema>, ref: string): Pro
       't.issue_type',
       't.escalated',
       't.content_hash',
-      iso('t.updated_at').as('updated_at'),
-      iso('t.first_response_at').as('first_response_at'),
-      iso('t.resolved_at').as('resolved_at'),
-      iso('t.closed_at').as('closed_at'),
-      iso('t.sla_due_at').as('sla_due_at'),
+      time('t.updated_at').as('updated_at'),
+      time('t.first_response_at').as('first_response_at'),
+      time('t.resolved_at').as('resolved_at'),
+      time('t.closed_at').as('closed_at'),
+      time('t.sla_due_at').as('sla_due_at'),
     ])
     .where((eb) => ('number' in wanted ? eb('t.number', '=', wanted.number as unknown as string) : eb('t.id', '=', wanted.id)))
     .executeTakeFirst();
   if (!ticket) throw await missingTicket(db, wanted.text);
   const messages = await db
     .selectFrom('ticket_messages')
-    .select(['author_kind', 'author', 'body', iso('created_at').as('created_at')])
+    .select(['author_kind', 'author', 'body', time('created_at').as('created_at')])
     .where('ticket_id', '=', ticket.id)
     .orderBy('ticket_messages.created_at')
     .orderBy('id')
@@ -146,7 +154,7 @@ export async function ticketDetail(db: Kysely<HelpdeskSchema>, ref: string): Pro
     .leftJoin('departments as cd', 'cd.id', 'p.corrected_department_id')
     .select([
       'p.id',
-      iso('p.created_at').as('created_at'),
+      time('p.created_at').as('created_at'),
       'c.name as category',
       'd.name as department',
       'p.priority',
@@ -155,7 +163,7 @@ export async function ticketDetail(db: Kysely<HelpdeskSchema>, ref: string): Pro
       'p.review',
       'cc.name as corrected_category',
       'cd.name as corrected_department',
-      iso('p.reviewed_at').as('reviewed_at'),
+      time('p.reviewed_at').as('reviewed_at'),
     ])
     .where('p.ticket_id', '=', ticket.id)
     .orderBy('p.created_at')

@@ -157,7 +157,7 @@ export async function createTicket(em: EntityManager, input: NewTicket, statsTim
     return created;
   });
   // Read back through the store `tickets show` uses (with the generated number).
-  return ticketDetail(em.getKysely(), ticket.id);
+  return ticketDetail(em.getKysely(), ticket.id, { timeZone: statsTimeZone });
 }
 
 export interface TicketChanges {
@@ -283,5 +283,5 @@ export async function updateTicket(em: EntityManager, ref: string, changes: Tick
     await tracked.commit(new DailyAccumulator());
     return { ticket, changed, corrected, sample, routing };
   });
-  return { ...result, ticket: await ticketDetail(em.getKysely(), result.ticket.id) };
+  return { ...result, ticket: await ticketDetail(em.getKysely(), result.ticket.id, { timeZone: statsTimeZone }) };
 }
