@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import type { Io } from './io.ts';
 
 /**
@@ -26,6 +25,9 @@ export function page(io: Io, text: string, enabled: boolean): void {
   const command = pagerFor(io, text, enabled);
   if (command !== undefined) {
     const env = { ...io.env, LESS: io.env.LESS ?? 'FRX', LV: io.env.LV ?? '-c' };
+    // Loaded here, on a terminal with long output only: node:child_process (and net, dgram it
+    // loads) cost every command's start-up a few ms.
+    const { spawnSync } = process.getBuiltinModule('node:child_process');
     const result = spawnSync('/bin/sh', ['-c', command], { input: text, stdio: ['pipe', 'inherit', 'inherit'], env, cwd: io.cwd });
     if (result.error === undefined && result.status !== 127 && result.status !== 126) return;
   }
