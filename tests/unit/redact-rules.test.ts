@@ -79,6 +79,10 @@ const CASES: [string, string, string][] = [
   ['an open bracket inside the number', '8 701 (123 45 67', '[phone]'],
   ['a close bracket inside the number', '8 701) 123 45 67', '[phone]'],
   ['a close bracket after a number with brackets', '8 (701) 123-45-67)', '[phone]'],
+  // an unbalanced bracket around a city number stays in the sentence, the number goes
+  ['a city number after an open bracket', 'звоните (250-12-34, спросить Анну', 'звоните ([phone], спросить Анну'],
+  ['a city number before a close bracket', 'тел. 250 12 34) внутр. 5', 'тел. [phone]) внутр. 5'],
+  ['a city number in brackets', '(250-12-34)', '[phone]'],
   // one letter glued is part of a token (an id), two letters or more a label
   ['one upper-case letter before', 'X87011234567', 'X87011234567'],
   ['A before', 'A87011234567', 'A87011234567'],

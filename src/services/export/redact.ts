@@ -62,7 +62,8 @@ function classify(raw: string): string | null {
   if (n === 11 && (digits[0] === '7' || digits[0] === '8')) return '[phone]';
   if (n === 10 && separated && !/^\d{4}[.\-/]\d{2}[.\-/]\d{2}$/.test(match.trim())) return '[phone]';
   if (n === 10 && !separated && /^[67]/.test(digits)) return '[phone]';
-  if (n === 7 && LOCAL_PHONE.test(match.trim())) return '[phone]';
+  // A bracket the digit run took in on either side ("(250-12-34") is not part of the groups.
+  if (n === 7 && LOCAL_PHONE.test(match.trim().replace(/^\(|\)$/g, ''))) return '[phone]';
   return null;
 }
 
