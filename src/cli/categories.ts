@@ -13,7 +13,6 @@ const valueOptions = (command: Command, fresh: boolean): Command =>
   ).option('--json', 'print the category as JSON');
 
 export function registerCategoryCommands(categories: Command, context: ContextFor): void {
-
   listCommand(categories, context, 'categories with their department and ticket count', ['helpdesk categories list', 'helpdesk categories list --format csv > categories.csv'], async (ctx, options) => {
     const { categoriesList } = await import('../commands/categories/list.ts');
     await categoriesList(ctx, options);

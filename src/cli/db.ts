@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { examples, type ContextFor } from './shared.ts';
 
 export function registerDbCommands(db: Command, context: ContextFor): void {
-
   db.command('init')
     .description('create the database if needed, run migrations and seed reference data (safe to run again)')
     .option('--no-seed', 'do not seed the reference data from fixtures/')

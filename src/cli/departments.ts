@@ -3,7 +3,6 @@ import { activeOptions, importCommand, listCommand, removeCommand, showCommand }
 import { examples, type ContextFor } from './shared.ts';
 
 export function registerDepartmentCommands(departments: Command, context: ContextFor): void {
-
   listCommand(departments, context, 'departments with their operator count and open tickets', ['helpdesk departments list', 'helpdesk departments list --json > departments.json'], async (ctx, options) => {
     const { departmentsList } = await import('../commands/departments/list.ts');
     await departmentsList(ctx, options);

@@ -4,7 +4,6 @@ import { examples, type ContextFor } from './shared.ts';
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function registerImportCommands(importCommand: Command, context: ContextFor): void {
-
   importCommand
     .command('tickets')
     .description('import tickets from a CSV, JSONL or JSON-array export (a file, or - for stdin): validated row by row, all or nothing, safe to run again; ends with a migration report')

@@ -5,7 +5,6 @@ import type { ModelEvaluateOptions } from '../commands/model/evaluate.ts';
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function registerModelCommands(model: Command, context: ContextFor): void {
-
   model
     .command('train')
     .description('train one head per label with enough samples (category, department, priority, issue_type) and store the model')

@@ -14,7 +14,6 @@ const valueOptions = (command: Command, fresh: boolean): Command =>
   ).option('--json', 'print the operator as JSON');
 
 export function registerOperatorCommands(operators: Command, context: ContextFor): void {
-
   listCommand<{ format?: string; json?: boolean; department?: string }>(
     operators,
     context,

@@ -10,7 +10,6 @@ const configOptions = (command: Command): Command =>
     .option('--triage-department <name>', 'where escalated tickets go (default "Service Desk")');
 
 export function registerPipelineCommands(pipeline: Command, context: ContextFor): void {
-
   configOptions(
     pipeline
       .command('run')

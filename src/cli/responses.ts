@@ -16,7 +16,6 @@ const valueOptions = (command: Command, fresh: boolean): Command =>
   ).option('--json', 'print the template as JSON');
 
 export function registerResponseCommands(responses: Command, context: ContextFor): void {
-
   listCommand<{ format?: string; json?: boolean; category?: string; language?: string }>(
     responses,
     context,

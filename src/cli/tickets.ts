@@ -2,7 +2,6 @@ import { Command } from 'commander';
 import { examples, formatOption, type ContextFor } from './shared.ts';
 
 export function registerTicketsCommands(tickets: Command, context: ContextFor): void {
-
   tickets
     .command('list')
     .description('list tickets, newest first, with filters')

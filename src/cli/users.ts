@@ -12,7 +12,6 @@ const valueOptions = (command: Command, fresh: boolean): Command =>
     .option('--json', 'print the user as JSON');
 
 export function registerUserCommands(users: Command, context: ContextFor): void {
-
   listCommand<{ format?: string; json?: boolean; kind?: string }>(users, context, 'users with their ticket counts', ['helpdesk users list', 'helpdesk users list --kind employee --format csv'], async (ctx, options) => {
     const { usersList } = await import('../commands/users/list.ts');
     await usersList(ctx, options);
