@@ -21,6 +21,9 @@ import type { SparseMatrix, VectorizerConfig } from '../../src/ml/features.ts';
 import { prepareText } from '../../src/ml/text.ts';
 import { macroF1 } from '../../src/ml/metrics.ts';
 import { createRng, shuffleInPlace } from '../../src/ml/random.ts';
+import { softmax } from '../../src/ml/classifier.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 interface Opts {
   C?: number;
@@ -33,6 +36,9 @@ interface Opts {
   vectorizer?: Partial<VectorizerConfig>;
   maxEpochs?: number;
   tol?: number;
+  /** Write softmax(scores / dumpT) (dumpT default 0.27, the default head's fitted T) to $ENSEMBLE_DIR/NAME.cv<folds>.bin / NAME.dev.bin, for ensemble.ts combine. */
+  dump?: string;
+  dumpT?: number;
 }
 
 const args = process.argv.slice(2).filter((a) => a !== '--dev');
@@ -223,8 +229,8 @@ function solve(m: SparseMatrix, cols: number, rows: Int32Array, y: Int32Array, K
   return out;
 }
 
-/** argmax over classes of bias + Σ v·W'[c] (renorm: the per-class scale of x∘r_k as well). */
-function predictRow(W: Float64Array, R: Float64Array, cols: number, K: number, idx: ArrayLike<number>, val: ArrayLike<number>): number {
+/** argmax over classes of bias + Σ v·W'[c] (renorm: the per-class scale of x∘r_k as well); the scores go to `dumpP` at `at` when set. */
+function predictRow(W: Float64Array, R: Float64Array, cols: number, K: number, idx: ArrayLike<number>, val: ArrayLike<number>, at = -1): number {
   const s = new Float64Array(K);
   const sq = new Float64Array(K);
   for (let j = 0; j < idx.length; j++) {
@@ -243,6 +249,7 @@ function predictRow(W: Float64Array, R: Float64Array, cols: number, K: number, i
     s[k] = s[k]! + W[cols * K + k]!;
     if (s[k]! > s[b]!) b = k;
   }
+  if (dumpP && at >= 0) dumpP.set(softmax(s, opts.dumpT ?? 0.27), at * K);
   return b;
 }
 
@@ -253,17 +260,25 @@ const cols = compactCols(matrix);
 const labels = [...new Set(train.map((s) => s.label))].sort();
 const K = labels.length;
 const yAll = Int32Array.from(train, (s) => labels.indexOf(s.label));
+const dumpP = opts.dump ? new Float64Array((devMode ? dev.length : train.length) * K) : null;
+function writeDump(suffix: string): void {
+  if (!dumpP) return;
+  const dir = process.env['ENSEMBLE_DIR'] ?? '/tmp/helpdesk-ensemble';
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${opts.dump}.${suffix}.bin`), new Uint8Array(dumpP.buffer));
+}
 if (devMode) {
   const rows = Int32Array.from({ length: train.length }, (_, i) => i);
   const R = nbRatios(matrix, cols, rows, yAll, K);
   const tf = performance.now();
   const W = solve(matrix, cols, rows, yAll, K, R, 43);
   const fitS = (performance.now() - tf) / 1000;
-  const pred = dev.map((s) => {
+  const pred = dev.map((s, i) => {
     const x = transformPrepared(vectorizer, prepareText(s.text));
     const idx = Array.from(x.indices, (b) => colOfBucket[b]!);
-    return labels[predictRow(W, R, cols, K, idx, x.values)]!;
+    return labels[predictRow(W, R, cols, K, idx, x.values, i)]!;
   });
+  writeDump('dev');
   console.log(`${JSON.stringify(opts)} dev macroF1=${macroF1(dev.map((s) => s.label), pred).toFixed(4)} fit ${fitS.toFixed(1)}s total ${((performance.now() - t0) / 1000).toFixed(0)}s`);
 } else {
   const order = shuffleInPlace(Array.from({ length: train.length }, (_, i) => i), createRng(7));
@@ -279,10 +294,11 @@ if (devMode) {
     fitS += (performance.now() - tf) / 1000;
     const pred = te.map((i) => {
       const x = getRow(matrix, i);
-      return labels[predictRow(W, R, cols, K, x.indices, x.values)]!;
+      return labels[predictRow(W, R, cols, K, x.indices, x.values, i)]!;
     });
     scores.push(macroF1(te.map((i) => train[i]!.label), pred));
   }
+  writeDump(`cv${folds}`);
   const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
   const sd = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / scores.length);
   console.log(`${JSON.stringify(opts)} cv${folds} macroF1=${mean.toFixed(4)} sd=${sd.toFixed(4)} [${scores.map((s) => s.toFixed(4)).join(' ')}] fit ${(fitS / folds).toFixed(1)}s/fold total ${((performance.now() - t0) / 1000).toFixed(0)}s`);
