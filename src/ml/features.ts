@@ -15,7 +15,7 @@ import { prepareText, tokenize } from './text.ts';
 export interface VectorizerConfig {
   /** log2 of the number of hash buckets (default 20 → 1,048,576). */
   bits: number;
-  /** Largest word n-gram (1 = unigrams only, default 2). */
+  /** Largest word n-gram: 1 (unigrams only) or 2 (and bigrams, the default); nothing longer is hashed. */
   wordNgramMax: number;
   /** char_wb n-gram range (default 2..5). */
   charNgramMin: number;
@@ -604,6 +604,8 @@ export function fitTransform(
 ): { vectorizer: Vectorizer; matrix: SparseMatrix } {
   const cfg: VectorizerConfig = { ...DEFAULT_VECTORIZER_CONFIG, ...config };
   if (!Number.isInteger(cfg.bits) || cfg.bits < 8 || cfg.bits > 24) throw new Error('bits must be 8..24');
+  // Longer word n-grams are not hashed (fillTable, predictor.ts): 3 would silently train as 2.
+  if (cfg.wordNgramMax !== 1 && cfg.wordNgramMax !== 2) throw new Error('wordNgramMax must be 1 or 2');
   const df = new Int32Array(1 << cfg.bits);
   const counts = new CorpusCounts(preparedTexts.length, countsCapacity(preparedTexts));
   for (const text of preparedTexts) {

@@ -155,3 +155,10 @@ describe('classifier end-to-end', () => {
     expect(stratifiedSplit(y, 0.25, 1)).toEqual([tr, ho]);
   });
 });
+
+describe('vectorizer settings', () => {
+  it.each([0, 3, 1.5])('refuses word n-grams up to %s: only unigrams and bigrams are hashed', async (wordNgramMax) => {
+    const { fitTransform } = await import('../../../src/ml/features.ts');
+    expect(() => fitTransform(['printer jam on floor three', 'vpn drops every hour'], { wordNgramMax })).toThrow('wordNgramMax must be 1 or 2');
+  });
+});
