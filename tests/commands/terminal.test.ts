@@ -73,6 +73,26 @@ describe('tables cut to the terminal width', () => {
     expect(row).toMatch(/^│ +1 │ new +│ ru +│ +│ \d{4}-\d\d-\d\d \d\d:\d\d [+-]\d\d:\d\d │ После.*… │$/);
   });
 
+  it('tickets show on an 80-column terminal: the predictions and changes tables fit, the least needed columns go first, times stay whole', async () => {
+    await database.db.em.getConnection().execute(
+      `insert into ai_predictions (ticket_id, category_id, department_id, priority, confidence, scores, thresholds, decision, reason)
+       select t.id, (select id from categories order by name limit 1), (select id from departments where name = 'Network Operations'), 'critical', 0.27, '{}', '{}', 'escalated', 'low confidence'
+       from tickets t where t.number = 1`,
+    );
+    expect((await cli(['tickets', 'update', '1', '--priority', 'high'])).code).toBe(0);
+    const result = await terminal(['tickets', 'show', '1']);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines.filter((line) => line.startsWith('│') || line.startsWith('┌')).every((line) => width(line) <= 80)).toBe(true);
+    // The corrected category and department, then the priority and the review went; the rest is whole.
+    const header = lines.find((l) => l.startsWith('│ created '))!;
+    expect(header.split('│').map((h) => h.trim()).filter(Boolean)).toEqual(['created', 'category', 'department', 'confidence', 'decision']);
+    expect(lines.find((l) => l.includes('│ escalated'))).toMatch(/^│ \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+05:00 │ .* │ Network Op.*│ +0\.27 │ escalated │$/);
+    const change = lines.find((l) => l.includes('priority: '))!;
+    expect(change).toMatch(/^│ \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z │ .+ │ update │ priority: none → high, .*… │$/);
+    expect(width(change)).toBeLessThanOrEqual(80);
+  });
+
   it('a wide terminal shows everything; piped output is never cut', async () => {
     const wide = await terminal(['departments', 'list'], { columns: 250 });
     expect(wide.stdout).toContain(LONG);

@@ -19,7 +19,7 @@ function describeAudit(ctx: CommandContext, audit: AuditRow[] | null): string {
   if (audit.length > 0) {
     text += renderTable(
       [
-        { header: 'at', value: (r: AuditRow) => r.at },
+        { header: 'at', value: (r: AuditRow) => r.at, keep: true },
         { header: 'who', value: (r) => r.login },
         { header: 'what', value: (r) => (r.table === 'tickets' ? r.action : `${r.table} ${r.action}`) },
         { header: 'change', value: (r) => describeChange(r) },
@@ -64,22 +64,24 @@ export function describeTicket(ctx: CommandContext, t: TicketDetail): string {
     ],
     { tty, style },
   );
+  // On a narrow terminal the least needed columns go first (drop 1, 2, ...), and times stay
+  // whole: a time cut to "2026-1…" says nothing.
   const messageColumns: Column<Message>[] = [
-    { header: 'created', value: (m) => m.createdAt },
-    { header: 'author kind', value: (m) => m.authorKind },
+    { header: 'created', value: (m) => m.createdAt, keep: true },
+    { header: 'author kind', value: (m) => m.authorKind, drop: 1 },
     { header: 'author', value: (m) => m.author },
     { header: 'body', value: (m) => m.body },
   ];
   const predictionColumns: Column<Prediction>[] = [
-    { header: 'created', value: (p) => p.createdAt },
+    { header: 'created', value: (p) => p.createdAt, keep: true },
     { header: 'category', value: (p) => p.category },
     { header: 'department', value: (p) => p.department },
-    { header: 'priority', value: (p) => p.priority },
+    { header: 'priority', value: (p) => p.priority, drop: 3 },
     { header: 'confidence', value: (p) => p.confidence.toFixed(2), align: 'right' },
-    { header: 'decision', value: (p) => p.decision },
-    { header: 'review', value: (p) => p.review },
-    { header: 'corrected category', value: (p) => p.correctedCategory },
-    { header: 'corrected department', value: (p) => p.correctedDepartment },
+    { header: 'decision', value: (p) => p.decision, keep: true },
+    { header: 'review', value: (p) => p.review, drop: 4 },
+    { header: 'corrected category', value: (p) => p.correctedCategory, drop: 2 },
+    { header: 'corrected department', value: (p) => p.correctedDepartment, drop: 1 },
   ];
   let text = record;
   text += `\n${style.bold(`messages (${t.messages.length})`)}\n`;
