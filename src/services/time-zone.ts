@@ -60,3 +60,15 @@ export function localTimeSql(column: string, zone: string): RawBuilder<string> {
   const utc = sql`(${sql.ref(column)} at time zone 'UTC')`;
   return sql<string>`to_char(${local}, 'YYYY-MM-DD"T"HH24:MI:SS') || case when ${local} < ${utc} then '-' || to_char(${utc} - ${local}, 'HH24:MI') else '+' || to_char(${local} - ${utc}, 'HH24:MI') end`;
 }
+
+/** How times are shown: local times of a zone with their offset, or UTC instants. */
+export type TimesIn = { timeZone: string } | 'utc';
+
+/**
+ * A timestamptz column as text the way `times` asks: localTimeSql in a zone, or the UTC instant
+ * with milliseconds (2026-11-30T04:15:00.123Z, as a JS Date's toISOString gives it).
+ */
+export function timeTextSql(column: string, times: TimesIn): RawBuilder<string> {
+  if (times !== 'utc') return localTimeSql(column, times.timeZone);
+  return sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}

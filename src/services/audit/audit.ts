@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { UsageError } from '../../errors.ts';
 import { parseTimestamp } from '../import/rows.ts';
+import { timeTextSql, type TimesIn } from '../time-zone.ts';
 
 /** One audited change (written by the helpdesk_audit() trigger, src/db/roles.ts). */
 export interface AuditRow {
@@ -39,8 +40,12 @@ export async function canReadAudit(db: Kysely<any>): Promise<boolean> {
   return row?.ok === true;
 }
 
-/** Changes, newest first (an agent sees those of the tickets of their departments). */
-export async function listAudit(db: Kysely<any>, filters: AuditFilters): Promise<AuditRow[]> {
+/**
+ * Changes, newest first (an agent sees those of the tickets of their departments); their times as
+ * UTC instants (the `audit` command), or local times of a zone (`tickets show`, beside the
+ * ticket's own times).
+ */
+export async function listAudit(db: Kysely<any>, filters: AuditFilters, times: TimesIn = 'utc'): Promise<AuditRow[]> {
   const limit = filters.limit ?? 100;
   if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new UsageError(`--limit must be a whole number from 1 to 100000 (got ${filters.limit})`);
   const conditions = [sql`true`];
@@ -50,13 +55,13 @@ export async function listAudit(db: Kysely<any>, filters: AuditFilters): Promise
   if (filters.ticketId) conditions.push(sql`ticket_id = ${filters.ticketId}::uuid`);
   const rows = (
     await sql<Record<string, unknown>>`
-      select id, at, login, table_name, action, row_id, ticket_id, old_values, new_values, command
+      select id, ${timeTextSql('at', times)} as at, login, table_name, action, row_id, ticket_id, old_values, new_values, command
       from audit_log where ${sql.join(conditions, sql` and `)}
-      order by at desc, id desc limit ${limit}`.execute(db)
+      order by audit_log.at desc, id desc limit ${limit}`.execute(db)
   ).rows;
   return rows.map((r) => ({
     id: Number(r.id),
-    at: new Date(r.at as string).toISOString(),
+    at: String(r.at),
     login: String(r.login),
     table: String(r.table_name),
     action: String(r.action),

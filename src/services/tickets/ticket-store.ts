@@ -3,7 +3,7 @@ import type { HelpdeskSchema } from '../../db/schema.ts';
 import type { Language, Priority, TicketSource, TicketStatus } from '../../entities/enums.ts';
 import { NotAllowedError, NotFoundError, UsageError } from '../../errors.ts';
 import { canReadAudit, listAudit, type AuditRow } from '../audit/audit.ts';
-import { localTimeSql } from '../time-zone.ts';
+import { timeTextSql, type TimesIn } from '../time-zone.ts';
 
 // `tickets show` in plain SQL over the Kysely handle: one ticket with its names joined in, its
 // messages and predictions, and its audit trail. It needs no ORM, so the command opens the
@@ -82,17 +82,11 @@ async function hiddenByRowSecurity(db: Kysely<any>, ref: string): Promise<boolea
   return row?.ok === true;
 }
 
-/** A timestamptz as an ISO instant in UTC with milliseconds (truncated, as a JS Date holds it). */
-const iso = (column: string): RawBuilder<string> => sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-/** How a ticket's times are given: local times of a zone with their offset, or UTC instants. */
-export type TimesIn = { timeZone: string } | 'utc';
-
 /** A ticket with its names, its messages and predictions, and its audit trail (null when this login may not read it). */
 export async function showTicket(db: Kysely<HelpdeskSchema>, ref: string, times: TimesIn): Promise<TicketDetail & { audit: AuditRow[] | null }> {
   const detail = await ticketDetail(db, ref, times);
   // The ticket's audit trail, oldest first; null when this login may not read it (analysts).
-  const audit = (await canReadAudit(db)) ? (await listAudit(db, { ticketId: detail.id, limit: 1000 })).reverse() : null;
+  const audit = (await canReadAudit(db)) ? (await listAudit(db, { ticketId: detail.id, limit: 1000 }, times)).reverse() : null;
   return { ...detail, audit };
 }
 
@@ -101,7 +95,7 @@ export async function showTicket(db: Kysely<HelpdeskSchema>, ref: string, times:
  * `update` print (times in the statistics time zone) and `tickets review` shows (UTC).
  */
 export async function ticketDetail(db: Kysely<HelpdeskSchema>, ref: string, times: TimesIn): Promise<TicketDetail> {
-  const time = times === 'utc' ? iso : (column: string) => localTimeSql(column, times.timeZone);
+  const time = (column: string) => timeTextSql(column, times);
   const wanted = parseTicketRef(ref);
   const ticket = await db
     .selectFrom('tickets as t')
