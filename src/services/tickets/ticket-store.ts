@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { HelpdeskSchema } from '../../db/schema.ts';
 import type { Language, Priority, TicketSource, TicketStatus } from '../../entities/enums.ts';
 import { NotAllowedError, NotFoundError, UsageError } from '../../errors.ts';
