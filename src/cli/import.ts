@@ -1,24 +1,21 @@
 import type { Command } from 'commander';
-import { examples, type ContextFor } from './shared.ts';
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+import { collect, examples, fileFormatOptions, type ContextFor } from './shared.ts';
 
 export function registerImportCommands(importCommand: Command, context: ContextFor): void {
-  importCommand
-    .command('tickets')
-    .description('import tickets from a CSV, JSONL or JSON-array export (a file, or - for stdin): validated row by row, all or nothing, safe to run again; ends with a migration report')
-    .argument('<file>', 'the export to read, or - for standard input')
-    .option('--map <field=column,...>', 'map ticket fields to the file\'s columns (JSONL: keys); fields: external_id, source, email, name, subject, body, language, created_at, category, department, priority, issue_type, status, first_response_at, resolved_at, closed_at, messages', collect)
-    .option('--from <preset>', 'the export of another helpdesk: zendesk, freshdesk, zammad, rt, osticket or jira (its columns, values and date order; see import presets)')
-    .option('--preset-file <file>', 'a preset as JSON (start from `import presets show NAME`)')
-    .option('--value <field:foreign=ours>', 'map a foreign value of source, language, priority, issue_type or status to ours, case-insensitive (repeatable), e.g. "source:Social media=portal"', collect)
-    .option('--date-order <order>', 'numeric dates with slashes: dmy (D/M/YYYY) or mdy (M/D/YYYY); default: decided by the file (a day above 12), else the file is refused')
-    .option('--tz <zone>', 'time zone of times written without one, e.g. Europe/Moscow, UTC or +05:00 (default: the helpdesk\'s calendar zone)')
-    .option('--epoch', 'plain numbers in time columns are Unix seconds')
-    .option('--strict-times', 'reject rows whose times are out of order (created, first response, resolved, closed) instead of importing them with a warning')
-    .option('--input-format <format>', 'csv, jsonl or json (an array) (default: from the file name, else from the first character)')
-    .option('--delimiter <char>', 'CSV delimiter, e.g. ";" or tab (default: detected from the header line)')
-    .option('--encoding <name>', 'utf-8 (with or without BOM) or cp1251', 'utf-8')
+  fileFormatOptions(
+    importCommand
+      .command('tickets')
+      .description('import tickets from a CSV, JSONL or JSON-array export (a file, or - for stdin): validated row by row, all or nothing, safe to run again; ends with a migration report')
+      .argument('<file>', 'the export to read, or - for standard input')
+      .option('--map <field=column,...>', 'map ticket fields to the file\'s columns (JSONL: keys); fields: external_id, source, email, name, subject, body, language, created_at, category, department, priority, issue_type, status, first_response_at, resolved_at, closed_at, messages', collect)
+      .option('--from <preset>', 'the export of another helpdesk: zendesk, freshdesk, zammad, rt, osticket or jira (its columns, values and date order; see import presets)')
+      .option('--preset-file <file>', 'a preset as JSON (start from `import presets show NAME`)')
+      .option('--value <field:foreign=ours>', 'map a foreign value of source, language, priority, issue_type or status to ours, case-insensitive (repeatable), e.g. "source:Social media=portal"', collect)
+      .option('--date-order <order>', 'numeric dates with slashes: dmy (D/M/YYYY) or mdy (M/D/YYYY); default: decided by the file (a day above 12), else the file is refused')
+      .option('--tz <zone>', 'time zone of times written without one, e.g. Europe/Moscow, UTC or +05:00 (default: the helpdesk\'s calendar zone)')
+      .option('--epoch', 'plain numbers in time columns are Unix seconds')
+      .option('--strict-times', 'reject rows whose times are out of order (created, first response, resolved, closed) instead of importing them with a warning'),
+  )
     .option('--source <source>', 'source for rows without one: email, chat, portal or phone', 'email')
     .option('--status <status>', 'status for rows without one, e.g. closed for a handled history (default: closed when the row has a closed time, else new)')
     .option('--history', 'every row is imported history, counted apart from the intake of its day whatever its status (rows already handled are history anyway; new rows are intake)')

@@ -1,8 +1,6 @@
 import { Option, type Command } from 'commander';
-import { examples, type ContextFor } from './shared.ts';
+import { collect, examples, fileFormatOptions, type ContextFor } from './shared.ts';
 import type { ModelEvaluateOptions } from '../commands/model/evaluate.ts';
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function registerModelCommands(model: Command, context: ContextFor): void {
   model
@@ -66,18 +64,17 @@ export function registerModelCommands(model: Command, context: ContextFor): void
       await modelActivate(context(command), id, options);
     });
 
-  model
-    .command('evaluate')
-    .description("per head accuracy, macro-F1, per-class precision/recall/F1, confusion matrix and calibration error, on the model's holdout or a labelled file")
-    .option('--model <id>', 'the model to evaluate (default: the active one)')
-    .option('--file <file>', 'a labelled export to evaluate on (CSV, JSONL or a JSON array; - for stdin), read as `import tickets` reads it, not imported')
-    .option('--map <field=column,...>', "the importer's map of ticket fields to the file's columns; evaluation reads body, subject, language, category, department, priority and issue_type and ignores the other fields", collect)
-    .option('--from <preset>', 'the export of another helpdesk, as for import tickets (see import presets)')
-    .option('--preset-file <file>', 'a preset as JSON, as for import tickets')
-    .option('--value <field:foreign=ours>', 'map a foreign value of language, priority or issue_type to ours (repeatable), as for import tickets', collect)
-    .option('--input-format <format>', 'csv, jsonl or json (an array) (default: from the file name, else from the first character)')
-    .option('--delimiter <char>', 'CSV delimiter (default: detected from the header line)')
-    .option('--encoding <name>', 'utf-8 (with or without BOM) or cp1251 (default utf-8)')
+  fileFormatOptions(
+    model
+      .command('evaluate')
+      .description("per head accuracy, macro-F1, per-class precision/recall/F1, confusion matrix and calibration error, on the model's holdout or a labelled file")
+      .option('--model <id>', 'the model to evaluate (default: the active one)')
+      .option('--file <file>', 'a labelled export to evaluate on (CSV, JSONL or a JSON array; - for stdin), read as `import tickets` reads it, not imported')
+      .option('--map <field=column,...>', "the importer's map of ticket fields to the file's columns; evaluation reads body, subject, language, category, department, priority and issue_type and ignores the other fields", collect)
+      .option('--from <preset>', 'the export of another helpdesk, as for import tickets (see import presets)')
+      .option('--preset-file <file>', 'a preset as JSON, as for import tickets')
+      .option('--value <field:foreign=ours>', 'map a foreign value of language, priority or issue_type to ours (repeatable), as for import tickets', collect),
+  )
     .option('--split <part>', "evaluate on the database's own training samples of this part of the hash split (e.g. dev)")
     .option('--split-shares <shares>', 'the split the part comes from (default dev=0.2)')
     .option('--json', 'print the metrics as JSON')

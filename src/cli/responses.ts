@@ -1,8 +1,7 @@
 import { Option, type Command } from 'commander';
 import { activeOptions, importCommand, listCommand, removeCommand, showCommand } from './reference.ts';
-import { examples, type ContextFor } from './shared.ts';
+import { collect, examples, type ContextFor } from './shared.ts';
 
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 const languageOption = (what: string) => new Option('--language <language>', what).choices(['ru', 'kk', 'en']);
 
 const valueOptions = (command: Command, fresh: boolean): Command =>
