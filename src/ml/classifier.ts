@@ -413,27 +413,16 @@ function buildHead(
 
 /** Raw decision scores of a head for one vector (length K). */
 export function decisionScores(model: TrainedHead, x: SparseVector, out?: Float64Array): Float64Array {
-  const K = model.labels.length;
-  const s = out ?? new Float64Array(K);
-  for (let k = 0; k < K; k++) s[k] = model.bias[k]!;
-  const { rowOf, weights } = model;
-  const idx = x.indices;
-  const val = x.values;
-  for (let j = 0; j < idx.length; j++) {
-    const r = rowOf[idx[j]!]!;
-    if (r < 0) continue;
-    const v = val[j]!;
-    const base = r * K;
-    for (let k = 0; k < K; k++) s[k] = s[k]! + v * weights[base + k]!;
-  }
-  return s;
+  return scoreVector(model, x, undefined, out);
 }
 
 /** `decisionScores` of row r of a training matrix, whose indices are buckets or (compacted) column ids. */
 export function rowScores(model: TrainedHead, m: SparseMatrix, r: number, out?: Float64Array): Float64Array {
-  const x = getRow(m, r);
-  const colBucket = m.colBucket;
-  if (!colBucket) return decisionScores(model, x, out);
+  return scoreVector(model, getRow(m, r), m.colBucket, out);
+}
+
+/** The scores of a vector whose indices are buckets, or column ids mapped to buckets by `colBucket`. */
+function scoreVector(model: TrainedHead, x: SparseVector, colBucket: Int32Array | undefined, out?: Float64Array): Float64Array {
   const K = model.labels.length;
   const s = out ?? new Float64Array(K);
   for (let k = 0; k < K; k++) s[k] = model.bias[k]!;
@@ -441,10 +430,10 @@ export function rowScores(model: TrainedHead, m: SparseMatrix, r: number, out?: 
   const idx = x.indices;
   const val = x.values;
   for (let j = 0; j < idx.length; j++) {
-    const row = rowOf[colBucket[idx[j]!]!]!;
-    if (row < 0) continue;
+    const r = rowOf[colBucket ? colBucket[idx[j]!]! : idx[j]!]!;
+    if (r < 0) continue;
     const v = val[j]!;
-    const base = row * K;
+    const base = r * K;
     for (let k = 0; k < K; k++) s[k] = s[k]! + v * weights[base + k]!;
   }
   return s;
