@@ -19,6 +19,7 @@ export function registerImportCommands(importCommand: Command, context: ContextF
     .option('--source <source>', 'source for rows without one: email, chat, portal or phone', 'email')
     .option('--status <status>', 'status for rows without one, e.g. closed for a handled history (default: closed when the row has a closed time, else new)')
     .option('--history', 'every row is imported history, counted apart from the intake of its day whatever its status (rows already handled are history anyway; new rows are intake)')
+    .option('--id-prefix <prefix>', 'put before every external id of the file, e.g. jira: for a second system whose ticket numbers would meet the first\'s (find them again as email:jira:123)')
     .option('--create-missing', 'create categories and departments the file names that do not exist (otherwise such rows are rejected)')
     .option('--on-error <mode>', 'fail: any rejected row means nothing is written; skip: write the valid rows', 'fail')
     .option('--errors <file>', 'write every rejected value as JSON lines (line, field, value, reason)')

@@ -27,7 +27,7 @@ export function registerTicketsCommands(tickets: Command, context: ContextFor): 
   tickets
     .command('show')
     .description('show one ticket with its messages and AI predictions')
-    .argument('<ticket>', 'ticket number (42 or #42) or id')
+    .argument('<ticket>', 'ticket number (42 or #42), id, or source:external-id (email:MSG-2211)')
     .option('--json', 'print the ticket as JSON')
     .addHelpText('after', examples(['helpdesk tickets show 42', 'helpdesk tickets show 42 --json']))
     .action(async (ref: string, options: { json?: boolean }, command: Command) => {
@@ -71,7 +71,7 @@ export function registerTicketsCommands(tickets: Command, context: ContextFor): 
   tickets
     .command('update')
     .description('change status, priority, category, department or operator; a changed category or department corrects the AI prediction, re-routes and records a training sample')
-    .argument('<ticket>', 'ticket number (42 or #42) or id')
+    .argument('<ticket>', 'ticket number (42 or #42), id, or source:external-id (email:MSG-2211)')
     .option('--status <status>', 'new, auto_resolved, in_work, waiting or closed')
     .option('--priority <priority>', 'low, medium, high or critical')
     .option('--category <name>', 'category name')

@@ -95,7 +95,8 @@ describe('import tickets --rebuild-indexes', () => {
         'external_id,subject,body,category',
         'E1,Printer,Printer is broken,Hardware',
         'E2,VPN,VPN is down,Access',
-        'E1,Printer again,A later row with a key seen before,Hardware',
+        // A key seen before with the same text (a row exported twice); with another text it is refused (import.test.ts).
+        'E1,Printer,Printer is broken,Hardware',
         'E3,VPN,VPN is down,Access',
         ',Mail,Mail does not arrive,Access',
         ',Mail,Mail does not arrive,Access',

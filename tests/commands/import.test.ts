@@ -286,3 +286,78 @@ describe('import tickets: formats', () => {
     expect(existsSync(join(dir, 'nope.csv'))).toBe(false);
   });
 });
+
+describe('import tickets: an external id already taken by another ticket', () => {
+  beforeAll(emptyTickets);
+  const NOTHING = 'nothing was written (fix them, or use --on-error skip to import the valid rows)';
+  const taken = (path: string, line: number, id: string, number: string, hint = "give a second system's export --id-prefix") =>
+    `rejected ${path}:${line} external_id "${id}": ticket #${number} (email) has this id with another subject or body: edited since it was imported, or another system's ticket (${hint})`;
+  const ids = async () => (await query<{ external_id: string }>('select external_id from tickets order by number')).map((t) => t.external_id);
+
+  it("refuses a second system's tickets numbered like the first's instead of skipping them; --id-prefix imports them apart", async () => {
+    const first = file('first-system.csv', 'external_id,subject,body\n1,VPN,VPN drops every hour\n2,Printer,Printer jams on floor 3\n3,Mail,Mailbox is full\n');
+    expect(JSON.parse((await importCli([first, '--json'])).stdout)).toMatchObject({ created: 3, skipped: 0, rejected: 0 });
+    const one = (await query<{ number: string }>(`select number::text from tickets where external_id = '1'`))[0]!.number;
+    const two = String(Number(one) + 1);
+
+    // Ids 1 and 2 are other tickets; id 3 is the same ticket exported again (same subject and body).
+    const second = file('second-system.csv', 'external_id,subject,body\n1,Laptop,Laptop will not boot\n2,Access,Need access to the finance share\n3,Mail,Mailbox is full\n');
+    const refused = await importCli([second]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.split('\n').filter(Boolean)).toEqual([taken(second, 2, '1', one), taken(second, 3, '2', two), `error: 2 of 3 rows rejected in ${second}: ${NOTHING}`]);
+    expect(await ids()).toEqual(['1', '2', '3']);
+
+    const skipped = await importCli([second, '--on-error', 'skip', '--dry-run', '--json']);
+    expect(skipped.code).toBe(2);
+    expect(JSON.parse(skipped.stdout)).toMatchObject({ written: false, rows: 3, created: 0, skipped: 1, rejected: 2, report: { validRows: 1, newTickets: 0, existingTickets: 1 } });
+
+    const apart = await importCli([second, '--id-prefix', 'jira:', '--json']);
+    expect(apart.stderr).toBe('');
+    expect(JSON.parse(apart.stdout)).toMatchObject({ written: true, created: 3, skipped: 0, rejected: 0 });
+    expect(await ids()).toEqual(['1', '2', '3', 'jira:1', 'jira:2', 'jira:3']);
+    const shown = await runCli(['tickets', 'show', 'email:jira:2', '--json'], { database });
+    expect(JSON.parse(shown.stdout)).toMatchObject({ externalId: 'jira:2', subject: 'Access' });
+    // Run again with its prefix: the same tickets, skipped.
+    expect(JSON.parse((await importCli([second, '--id-prefix', 'jira:', '--json'])).stdout)).toMatchObject({ created: 0, skipped: 3, rejected: 0 });
+
+    // The prefix is named in the hint when the prefixed id is taken too.
+    const edited = file('second-edited.csv', 'external_id,subject,body\n2,Access,Need access to the payroll share\n');
+    const again = await importCli([edited, '--id-prefix', 'jira:']);
+    expect(again.code).toBe(2);
+    const jira2 = (await query<{ number: string }>(`select number::text from tickets where external_id = 'jira:2'`))[0]!.number;
+    expect(again.stderr.split('\n')[0]).toBe(taken(edited, 2, '2', jira2, 'another --id-prefix than "jira:"'));
+  });
+
+  it('refuses a later row of the file whose id an earlier row has with another text; the same text again is a skip', async () => {
+    const path = file('same-id-twice.csv', 'external_id,subject,body\n7,Monitor,Monitor flickers\n7,Keyboard,Keyboard is missing keys\n7,Monitor,Monitor flickers\n8,Phone,Desk phone is dead\n');
+    const refused = await importCli([path]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.split('\n').filter(Boolean)).toEqual([`rejected ${path}:3 external_id "7": line 2 has this id with another subject or body`, `error: 1 of 4 rows rejected in ${path}: ${NOTHING}`]);
+    expect(await count('tickets')).toBe(6);
+
+    const errors = join(dir, 'same-id-errors.jsonl');
+    const written = await importCli([path, '--on-error', 'skip', '--errors', errors, '--json']);
+    expect(written.code).toBe(2);
+    expect(JSON.parse(written.stdout)).toMatchObject({ written: true, rows: 4, created: 2, skipped: 1, rejected: 1 });
+    expect(readFileSync(errors, 'utf8')).toBe(JSON.stringify({ line: 3, field: 'external_id', value: '7', reason: 'line 2 has this id with another subject or body' }) + '\n');
+    const [ticket] = await query<{ subject: string }>(`select subject from tickets where external_id = '7'`);
+    expect(ticket!.subject).toBe('Monitor');
+  });
+
+  it.each([
+    ['a b', '--id-prefix must be a word without spaces, e.g. jira: (got "a b")'],
+    ['', '--id-prefix must be a word without spaces, e.g. jira: (got "")'],
+    ['x'.repeat(41), '--id-prefix is at most 40 characters (got 41)'],
+  ])('--id-prefix %j is refused before anything is read', async (prefix, message) => {
+    const result = await importCli([file('prefix.csv', 'external_id,body\n1,Hello\n'), '--id-prefix', prefix]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`error: ${message}\n`);
+  });
+
+  it('an id with its prefix must fit the column (200 characters)', async () => {
+    const path = file('long-id.csv', `external_id,body\n${'9'.repeat(161)},Hello\n`);
+    const result = await importCli([path, '--id-prefix', 'x'.repeat(40)]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')[0]).toBe(`rejected ${path}:2 external_id "${'9'.repeat(161)}": longer than 160 characters`);
+  });
+});

@@ -136,7 +136,7 @@ describe('tickets create and show', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe('error: no ticket 999999\n');
     const bad = await runCli(['tickets', 'show', 'abc'], { database });
-    expect(bad.stderr).toBe('error: ticket must be a number (42 or #42) or an id (UUID) (got "abc")\n');
+    expect(bad.stderr).toBe('error: "abc" is not a ticket: give a number (42 or #42), an id, or source:external-id (email:MSG-2211)\n');
   });
 });
 

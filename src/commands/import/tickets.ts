@@ -6,7 +6,7 @@ import { TICKET_SOURCES, TICKET_STATUSES, type TicketSource, type TicketStatus }
 import { InputError, UsageError } from '../../errors.ts';
 import { renderJson } from '../../output/render.ts';
 import { openInput } from '../../services/import/input.ts';
-import { describeRowError } from '../../services/import/rows.ts';
+import { describeRowError, ID_PREFIX_MAX } from '../../services/import/rows.ts';
 import { importTickets, INDEX_REBUILDS, type ImportSummary, type IndexRebuild, type MigrationReport, type OnError } from '../../services/import/tickets.ts';
 import { parseDateOrder, Zone } from '../../services/import/dates.ts';
 import { parseReaderFlags } from './reader-flags.ts';
@@ -30,6 +30,7 @@ export interface ImportTicketsOptions {
   createMissing?: boolean;
   /** Every row is imported history. */
   history?: boolean;
+  idPrefix?: string;
   onError?: string;
   errors?: string;
   dryRun?: boolean;
@@ -50,6 +51,7 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
   if (status !== undefined && !TICKET_STATUSES.includes(status)) throw new UsageError(`--status must be one of ${TICKET_STATUSES.join(', ')} (got "${options.status}")`);
   const rebuildIndexes = (options.rebuildIndexes ?? 'auto') as IndexRebuild;
   if (!INDEX_REBUILDS.includes(rebuildIndexes)) throw new UsageError(`--rebuild-indexes must be one of ${INDEX_REBUILDS.join(', ')} (got "${options.rebuildIndexes}")`);
+  const idPrefix = parseIdPrefix(options.idPrefix);
   const dateOrder = parseDateOrder(options.dateOrder) ?? preset?.dateOrder;
   if (options.tz !== undefined) new Zone(options.tz); // an unknown zone is a usage error before the database is opened
   const input = openInput(file, ctx.io.stdin);
@@ -93,6 +95,7 @@ export async function importTicketsCommand(ctx: CommandContext, file: string, op
           defaultSource: source,
           defaultStatus: status,
           history: options.history === true,
+          idPrefix,
           statsTimeZone: calendarZone,
           createMissing: options.createMissing === true,
           onError,
@@ -224,3 +227,11 @@ async function closeErrorsFile(stream: WriteStream | undefined): Promise<void> {
 }
 
 /** A one-line bar on stderr (terminal only), redrawn at most five times a second. */
+
+/** `--id-prefix`: no spaces (it is typed again in references such as email:jira:123), short enough to leave the column to the ids. */
+function parseIdPrefix(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[^\s\p{Cc}]+$/u.test(value)) throw new UsageError(`--id-prefix must be a word without spaces, e.g. jira: (got ${JSON.stringify(value)})`);
+  if (value.length > ID_PREFIX_MAX) throw new UsageError(`--id-prefix is at most ${ID_PREFIX_MAX} characters (got ${value.length})`);
+  return value;
+}

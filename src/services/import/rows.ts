@@ -64,6 +64,10 @@ export interface Lookups {
 
 /** The department a created category gets when no row names one with it. */
 export const FALLBACK_DEPARTMENT = 'Unassigned';
+/** tickets.external_id is varchar(200). */
+export const EXTERNAL_ID_MAX = 200;
+/** An `--id-prefix` leaves most of the column to the ids themselves. */
+export const ID_PREFIX_MAX = 40;
 
 export interface RowOptions {
   defaultSource: TicketSource;
@@ -83,6 +87,8 @@ export interface RowOptions {
   emptyValues?: Set<string> | undefined;
   /** Fields holding a list (a preset's `firstOfList`): the separator; the first item is the value. */
   firstOfList?: Partial<Record<ImportField, string>> | undefined;
+  /** Put before every external id of the file (`--id-prefix`): keeps a second system's ids apart from the first's. */
+  idPrefix?: string | undefined;
 }
 
 /** Staging table columns, in COPY order. */
@@ -287,7 +293,10 @@ export function stageRow(row: RawRow, lookups: Lookups, options: RowOptions): St
 
   const body = reader.body();
   const givenSubject = text('subject', SUBJECT_MAX);
-  const externalId = text('external_id', 200);
+  // The column holds 200 characters, the prefix included.
+  const prefix = options.idPrefix ?? '';
+  const givenId = text('external_id', EXTERNAL_ID_MAX - prefix.length);
+  const externalId = givenId === undefined ? undefined : prefix + givenId;
   const source = enumValue('source', TICKET_SOURCES) ?? options.defaultSource;
   const givenEmail = get('email');
   const email = givenEmail === undefined ? undefined : normaliseEmail(givenEmail) ?? undefined;

@@ -4,6 +4,7 @@ import type { Language, Priority, TicketSource, TicketStatus } from '../../entit
 import { NotAllowedError, NotFoundError, UsageError } from '../../errors.ts';
 import { canReadAudit, listAudit, type AuditRow } from '../audit/audit.ts';
 import { timeTextSql, type TimesIn } from '../time-zone.ts';
+import { parseTicketRef } from './references.ts';
 
 // `tickets show` in plain SQL over the Kysely handle: one ticket with its names joined in, its
 // messages and predictions, and its audit trail. It needs no ORM, so the command opens the
@@ -53,16 +54,6 @@ export interface TicketDetail extends TicketRow {
   }[];
 }
 
-/** A ticket reference as given: by number ("42" or "#42") or by id (UUID). */
-export type TicketRef = { number: number; text: string } | { id: string; text: string };
-
-export function parseTicketRef(ref: string): TicketRef {
-  const text = ref.trim();
-  if (/^#?\d+$/.test(text)) return { number: Number(text.replace('#', '')), text };
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text)) return { id: text.toLowerCase(), text };
-  throw new UsageError(`ticket must be a number (42 or #42) or an id (UUID) (got "${ref}")`);
-}
-
 /**
  * The error for a ticket this login did not find: not allowed when row-level security hides an
  * existing ticket from it (PostgreSQL server only), else not found.
@@ -97,6 +88,7 @@ export async function showTicket(db: Kysely<HelpdeskSchema>, ref: string, times:
 export async function ticketDetail(db: Kysely<HelpdeskSchema>, ref: string, times: TimesIn): Promise<TicketDetail> {
   const time = (column: string) => timeTextSql(column, times);
   const wanted = parseTicketRef(ref);
+  const text = ref.trim();
   const ticket = await db
     .selectFrom('tickets as t')
     .leftJoin('categories as c', 'c.id', 't.category_id')
@@ -130,9 +122,15 @@ export async function ticketDetail(db: Kysely<HelpdeskSchema>, ref: string, time
       time('t.closed_at').as('closed_at'),
       time('t.sla_due_at').as('sla_due_at'),
     ])
-    .where((eb) => ('number' in wanted ? eb('t.number', '=', wanted.number as unknown as string) : eb('t.id', '=', wanted.id)))
+    .where((eb) =>
+      wanted.kind === 'number'
+        ? eb('t.number', '=', wanted.number)
+        : wanted.kind === 'id'
+          ? eb('t.id', '=', wanted.id)
+          : eb.and([eb('t.source', '=', wanted.source as TicketSource), eb('t.external_id', '=', wanted.externalId)]),
+    )
     .executeTakeFirst();
-  if (!ticket) throw await missingTicket(db, wanted.text);
+  if (!ticket) throw await missingTicket(db, text);
   const messages = await db
     .selectFrom('ticket_messages')
     .select(['author_kind', 'author', 'body', time('created_at').as('created_at')])

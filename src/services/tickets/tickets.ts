@@ -23,7 +23,8 @@ import { DailyAccumulator } from '../stats/daily.ts';
 import { checkOperator, lockTicket, rerouteWithin, type Routing } from './assignment.ts';
 import { departmentSetByPerson, latestPrediction, recordCorrection, recordSample, type Correction } from './review.ts';
 import { contentHash, deriveSubject, SUBJECT_MAX } from './text.ts';
-import { missingTicket, parseTicketRef, ticketDetail, type TicketDetail, type TicketRow } from './ticket-store.ts';
+import { parseTicketRef } from './references.ts';
+import { missingTicket, ticketDetail, type TicketDetail, type TicketRow } from './ticket-store.ts';
 
 export type { TicketDetail, TicketRow } from './ticket-store.ts';
 
@@ -114,11 +115,12 @@ async function ticketWhere(em: EntityManager, filters: TicketFilters): Promise<{
   return { where, limit, offset };
 }
 
-/** A ticket by number ("42" or "#42") or id (UUID). */
+/** A ticket by number ("42" or "#42"), id (UUID) or source:external-id. */
 export async function findTicket(em: EntityManager, ref: string): Promise<Ticket> {
   const wanted = parseTicketRef(ref);
-  const ticket = await em.findOne(Ticket, 'number' in wanted ? { number: wanted.number } : { id: wanted.id });
-  if (!ticket) throw await missingTicket(em.getKysely(), wanted.text);
+  const where = wanted.kind === 'number' ? { number: Number(wanted.number) } : wanted.kind === 'id' ? { id: wanted.id } : { source: wanted.source as TicketSource, externalId: wanted.externalId };
+  const ticket = await em.findOne(Ticket, where);
+  if (!ticket) throw await missingTicket(em.getKysely(), ref.trim());
   return ticket;
 }
 
