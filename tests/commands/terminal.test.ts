@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import { resolveTarget } from '../../src/db/target.ts';
-import { fitWidths, truncate } from '../../src/output/render.ts';
+import { fitWidths, renderTable, truncate } from '../../src/output/render.ts';
 import { runCli, spawnCli, startCli, type RunOptions } from '../support/cli.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
@@ -48,6 +48,20 @@ describe('tables cut to the terminal width', () => {
     expect(fitWidths([20, 5, 100], ['name', 'count', 'description'], [true, false, true], 60)).toEqual([20, 5, 25]);
     // Too narrow for everything: text columns stop at their header (at least 6), numbers stay whole.
     expect(fitWidths([20, 5, 100], ['name', 'count', 'description'], [true, false, true], 20)).toEqual([6, 5, 11]);
+  });
+
+  it('a rule under the header and none between rows; rows of several lines keep their rules', async () => {
+    const result = await terminal(['departments', 'list', '--columns', 'name,operators']);
+    expect(result.stdout.split('\n').filter((l) => l.includes('Desk') || l.includes('Network Operations') || l.startsWith('├'))).toEqual([
+      '├────────────────────┼───────────┤',
+      '│ Desk               │         0 │',
+      '│ Network Operations │         0 │',
+    ]);
+    const style = { bold: (s: string) => s } as Parameters<typeof renderTable>[2]['style'];
+    const columns = [{ header: 'n', value: (r: { n: number; t: string }) => r.n, align: 'right' as const }, { header: 'text', value: (r: { n: number; t: string }) => r.t }];
+    expect(renderTable(columns, [{ n: 1, t: 'one\ntwo' }, { n: 2, t: 'three' }], { tty: true, style })).toBe(
+      ['┌───┬───────┐', '│ n │ text  │', '├───┼───────┤', '│ 1 │ one   │', '│   │ two   │', '├───┼───────┤', '│ 2 │ three │', '└───┴───────┘', ''].join('\n'),
+    );
   });
 
   it('departments list on an 80-column terminal: every line fits, long descriptions end with …, names stay whole', async () => {
