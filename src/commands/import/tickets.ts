@@ -226,8 +226,6 @@ async function closeErrorsFile(stream: WriteStream | undefined): Promise<void> {
   await new Promise<void>((resolve) => stream.end(() => resolve()));
 }
 
-/** A one-line bar on stderr (terminal only), redrawn at most five times a second. */
-
 /** `--id-prefix`: no spaces (it is typed again in references such as email:jira:123), short enough to leave the column to the ids. */
 function parseIdPrefix(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
