@@ -55,6 +55,52 @@ export interface TicketDetail extends TicketRow {
 }
 
 /**
+ * The columns of a TicketRow: a ticket with the names of its category, department and operator,
+ * its creation time as `times` asks. ticketDetail starts from it.
+ */
+function selectTicketRows(db: Kysely<HelpdeskSchema>, times: TimesIn) {
+  return db
+    .selectFrom('tickets as t')
+    .leftJoin('categories as c', 'c.id', 't.category_id')
+    .leftJoin('departments as d', 'd.id', 't.department_id')
+    .leftJoin('operators as o', 'o.id', 't.operator_id')
+    .select([
+      't.id',
+      't.number',
+      't.status',
+      't.priority',
+      't.language',
+      't.source',
+      'c.name as category',
+      'd.name as department',
+      'o.email as operator',
+      't.subject',
+      timeTextSql('t.created_at', times).as('created_at'),
+      't.history',
+    ]);
+}
+
+type SelectedRow = Awaited<ReturnType<ReturnType<typeof selectTicketRows>['executeTakeFirstOrThrow']>>;
+
+/** A TicketRow from a row of selectTicketRows (with or without more columns). */
+function ticketRow(r: SelectedRow): TicketRow {
+  return {
+    id: r.id,
+    number: Number(r.number),
+    status: r.status,
+    priority: r.priority ?? null,
+    language: r.language ?? null,
+    source: r.source,
+    category: r.category ?? null,
+    department: r.department ?? null,
+    operator: r.operator ?? null,
+    subject: r.subject,
+    createdAt: r.created_at,
+    history: r.history,
+  };
+}
+
+/**
  * The error for a ticket this login did not find: not allowed when row-level security hides an
  * existing ticket from it (PostgreSQL server only), else not found.
  */
@@ -89,25 +135,9 @@ export async function ticketDetail(db: Kysely<HelpdeskSchema>, ref: string, time
   const time = (column: string) => timeTextSql(column, times);
   const wanted = parseTicketRef(ref);
   const text = ref.trim();
-  const ticket = await db
-    .selectFrom('tickets as t')
-    .leftJoin('categories as c', 'c.id', 't.category_id')
-    .leftJoin('departments as d', 'd.id', 't.department_id')
-    .leftJoin('operators as o', 'o.id', 't.operator_id')
+  const ticket = await selectTicketRows(db, times)
     .leftJoin('users as u', 'u.id', 't.user_id')
     .select([
-      't.id',
-      't.number',
-      't.status',
-      't.priority',
-      't.language',
-      't.source',
-      'c.name as category',
-      'd.name as department',
-      'o.email as operator',
-      't.subject',
-      time('t.created_at').as('created_at'),
-      't.history',
       't.external_id',
       't.user_id',
       'u.email as user_email',
@@ -162,18 +192,7 @@ export async function ticketDetail(db: Kysely<HelpdeskSchema>, ref: string, time
     .orderBy('p.id')
     .execute();
   const detail: TicketDetail = {
-    id: ticket.id,
-    number: Number(ticket.number),
-    status: ticket.status,
-    priority: ticket.priority ?? null,
-    language: ticket.language ?? null,
-    source: ticket.source,
-    category: ticket.category ?? null,
-    department: ticket.department ?? null,
-    operator: ticket.operator ?? null,
-    subject: ticket.subject,
-    createdAt: ticket.created_at,
-    history: ticket.history,
+    ...ticketRow(ticket),
     externalId: ticket.external_id ?? null,
     // A user this login may not see keeps the reference without its e-mail, as the ORM's did.
     user: ticket.user_id ? { email: ticket.user_email as string, name: ticket.user_name ?? null } : null,
