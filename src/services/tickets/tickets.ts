@@ -17,6 +17,7 @@ import {
 import { NotFoundError, UsageError } from '../../errors.ts';
 import { detectLanguage } from '../../ml/language.ts';
 import { normaliseEmail } from '../email.ts';
+import { oneOf } from '../one-of.ts';
 import { nextDay, startOfDay } from '../calendar.ts';
 import { trackTickets } from '../stats/contributions.ts';
 import { DailyAccumulator } from '../stats/daily.ts';
@@ -48,12 +49,6 @@ export interface TicketFilters {
 
 const iso = (d: Date | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
 const key = (name: string): string => name.trim().toLowerCase();
-
-function oneOf<T extends string>(allowed: readonly T[], value: string, flag: string): T {
-  const v = value.trim().toLowerCase() as T;
-  if (!allowed.includes(v)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
-  return v;
-}
 
 async function findByName<T extends Category | Department>(em: EntityManager, entity: typeof Category | typeof Department, name: string, what: string): Promise<T> {
   const all = (await em.find(entity as typeof Category, {})) as unknown as T[];
