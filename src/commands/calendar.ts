@@ -1,6 +1,5 @@
 import type { Database } from '../db/database.ts';
 import { InputError } from '../errors.ts';
-import { offsetMinutes } from '../services/calendar.ts';
 import { validTimeZone } from '../services/pipeline/config.ts';
 import { resolvePipelineConfig } from '../services/pipeline/settings.ts';
 import type { CommandContext } from './context.ts';
@@ -37,25 +36,4 @@ export function configZone(ctx: CommandContext, file: string | undefined): Named
   const path = file ?? ctx.io.env.HELPDESK_CONFIG;
   if (!path) return { zone: undefined, where: '' };
   return { zone: resolvePipelineConfig({ config: path }, ctx.io.env).timeZone, where: `${path}: timeZone` };
-}
-
-/** The UTC offset of a zone at an instant, as +05:00. */
-function offsetAt(timeZone: string, at: Date): string {
-  const minutes = offsetMinutes(timeZone, at);
-  const abs = Math.abs(minutes);
-  return `${minutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-}
-
-/**
- * An instant as local time in the zone with its offset, ISO 8601 (2026-11-30T09:15:00+05:00):
- * the same instant as the UTC form, on the calendar day the statistics put it.
- */
-export function localTime(timeZone: string): (value: string | Date | null | undefined) => string | null {
-  const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
-  return (value) => {
-    if (value === null || value === undefined) return null;
-    const at = value instanceof Date ? value : new Date(value);
-    const p = Object.fromEntries(format.formatToParts(at).map((x) => [x.type, x.value]));
-    return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}${offsetAt(timeZone, at)}`;
-  };
 }

@@ -1,4 +1,8 @@
-/** Calendar days of a time zone (the database's statistics time zone) as instants, in JS. */
+/**
+ * Calendar days of a time zone (the database's statistics time zone) as instants, in JS. No
+ * command bounds days with it any more (they do it in SQL, as `day::timestamp at time zone`);
+ * tests/commands/stats.test.ts counts tickets of a day with it, independently of the SQL.
+ */
 
 /** The UTC offset of a zone at an instant, in minutes (Asia/Almaty: 300). */
 export function offsetMinutes(timeZone: string, at: Date): number {
@@ -15,11 +19,4 @@ export function startOfDay(day: string, timeZone: string): Date {
   // Once more with the offset at that instant (a day starting next to a DST change).
   at = local - offsetMinutes(timeZone, new Date(at)) * 60_000;
   return new Date(at);
-}
-
-/** The day after a calendar day. */
-export function nextDay(day: string): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
 }

@@ -49,7 +49,7 @@ describe('helpdesk as a process', () => {
 
   // Reads whose stores are plain SQL open the database with Kysely alone: no MikroORM module is
   // loaded (it costs ~250 ms of CPU per command), from the bundle or from the sources.
-  describe('departments list and tickets show load no ORM', () => {
+  describe('departments list, tickets list and tickets show load no ORM', () => {
     const dataDir = join(root, 'sql-only');
     const name = `helpdesk_sql_only_${process.pid}`;
     const target = serverUrl ? ['--database-url', withDatabaseName(serverUrl, name)] : ['--data-dir', dataDir];
@@ -91,6 +91,13 @@ describe('helpdesk as a process', () => {
       expect(shown.code).toBe(0);
       expect(JSON.parse(shown.stdout)).toMatchObject({ number: Number(ticket), user: { email: 'orm-free@example.com', name: null }, body: 'The VPN drops every hour', messages: [], predictions: [] });
       ormFree(shown.stderr);
+      const listed = await spawnCli([...target, 'tickets', 'list', '--json'], { ...baseEnv, ...env }, undefined, ['--import', trace]);
+      expect(listed.code).toBe(0);
+      // The ticket, its time in the statistics time zone (Asia/Almaty, db init's default) as SQL formats it.
+      const row = (JSON.parse(listed.stdout) as { number: number; subject: string; createdAt: string }[]).find((t) => t.number === Number(ticket));
+      expect(row).toMatchObject({ subject: 'The VPN drops every hour', status: 'new', history: false });
+      expect(row!.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+05:00$/);
+      ormFree(listed.stderr);
       const missing = await spawnCli([...target, 'tickets', 'show', '#99999999', '--json'], { ...baseEnv, ...env });
       expect(missing.code).toBe(2);
       expect(missing.stderr).toBe('error: no ticket #99999999\n');

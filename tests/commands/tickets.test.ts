@@ -94,6 +94,33 @@ describe('tickets list', () => {
   });
 });
 
+describe('tickets list --from/--to at a change of clocks', () => {
+  it('a day that starts an hour late (DST at midnight, America/Santiago) lists the tickets its stats daily row counts', async () => {
+    // Santiago's clocks go from 00:00 -04 to 01:00 -03 on 2026-09-06: the day starts at 04:00 UTC,
+    // and 03:30 UTC is still 23:30 on the 5th. Bounding days in JS at "midnight" less the offset
+    // of the moment before had put that ticket on the 6th, where stats daily does not count it.
+    const santiago = await createTestDatabase();
+    try {
+      expect((await runCli(['stats', 'rebuild', '--tz', 'America/Santiago'], { database: santiago })).code).toBe(0);
+      const file = join(mkdtempSync(join(tmpdir(), 'helpdesk-dst-')), 'tickets.jsonl');
+      const row = (id: string, at: string) => JSON.stringify({ external_id: id, source: 'email', subject: `created ${at}`, body: 'My monitor flickers', language: 'en', created_at: at });
+      writeFileSync(file, [row('DST-1', '2026-09-06T03:30:00Z'), row('DST-2', '2026-09-06T04:30:00Z')].join('\n') + '\n');
+      expect((await runCli(['import', 'tickets', file], { database: santiago })).code).toBe(0);
+      for (const [day, expected] of [
+        ['2026-09-05', ['2026-09-05T23:30:00-04:00']],
+        ['2026-09-06', ['2026-09-06T01:30:00-03:00']],
+      ] as const) {
+        const listed = JSON.parse((await runCli(['tickets', 'list', '--from', day, '--to', day, '--json'], { database: santiago })).stdout) as { createdAt: string }[];
+        expect(listed.map((t) => t.createdAt)).toEqual(expected);
+        const report = JSON.parse((await runCli(['stats', 'daily', '--from', day, '--to', day, '--json'], { database: santiago })).stdout);
+        expect(report.rows).toMatchObject([{ day, newTickets: 1 }]);
+      }
+    } finally {
+      await santiago.dispose();
+    }
+  });
+});
+
 describe('tickets create and show', () => {
   it('creates a ticket: language detected (Kazakh), user matched by e-mail regardless of case, subject from the body', async () => {
     const { email } = await one<{ email: string }>(`select email from users order by email limit 1`);

@@ -1,13 +1,22 @@
 import type { Column } from '../../output/render.ts';
-import { countHistoryTickets, listTickets, type TicketFilters, type TicketRow } from '../../services/tickets/tickets.ts';
-import { localTime, statsTimeZone } from '../calendar.ts';
+import { LANGUAGES, TICKET_SOURCES, TICKET_STATUSES } from '../../entities/enums.ts';
+import { listTickets, type TicketRow } from '../../services/tickets/ticket-store.ts';
+import { oneOf } from '../../services/one-of.ts';
+import { statsTimeZone } from '../calendar.ts';
 import { plural } from '../../output/plural.ts';
 import { parseHistory } from '../../services/stats/report.ts';
 import { note, parseFormat, printRows, withDatabase, type CommandContext } from '../context.ts';
 import { parseDayRange } from '../dates.ts';
 import { UsageError } from '../../errors.ts';
 
-export interface ListOptions extends Omit<TicketFilters, 'limit' | 'offset' | 'history' | 'timeZone'> {
+export interface ListOptions {
+  status?: string;
+  department?: string;
+  category?: string;
+  language?: string;
+  source?: string;
+  from?: string;
+  to?: string;
   /** include or exclude (default) imported history, as `stats daily --history`. */
   history?: string;
   limit?: string;
@@ -51,16 +60,22 @@ export async function ticketsList(ctx: CommandContext, options: ListOptions): Pr
   const format = parseFormat(options.format, options.json);
   const days = parseDayRange(options);
   const history = parseHistory(options.history) === 'include';
-  const rows = await withDatabase(ctx, async (db) => {
-    // --from/--to are days of the database's statistics time zone, and times are shown in it:
-    // a `stats daily` row's tickets are `tickets list --from D --to D`.
-    const timeZone = statsTimeZone(db);
-    const local = localTime(timeZone);
-    const filters = { ...options, ...days, timeZone, history, limit: wholeNumber(options.limit, '--limit', 1, 10_000), offset: wholeNumber(options.offset, '--offset', 0) };
-    const found = await listTickets(db.em, filters);
-    const hidden = history ? 0 : await countHistoryTickets(db.em, filters);
-    return { rows: found.map((t) => ({ ...t, createdAt: local(t.createdAt)! })), hidden };
-  });
-  printRows(ctx, format, ticketColumns(format === 'table'), rows.rows, rows.rows, options);
-  if (rows.hidden > 0) note(ctx, `${plural(rows.hidden, 'ticket')} of imported history not listed (--history include lists them)`);
+  const limit = wholeNumber(options.limit, '--limit', 1, 10_000) ?? 50;
+  const offset = wholeNumber(options.offset, '--offset', 0) ?? 0;
+  // An empty value filters nothing, as before.
+  const status = options.status ? oneOf(TICKET_STATUSES, options.status, '--status') : undefined;
+  const language = options.language ? oneOf(LANGUAGES, options.language, '--language') : undefined;
+  const source = options.source ? oneOf(TICKET_SOURCES, options.source, '--source') : undefined;
+  // Plain SQL without the ORM (issue 12) and without an Intl formatter: 133-142 ms instead of
+  // 345-354 ms wall, 110 ms instead of 330-350 ms CPU, 62 MB instead of 82 MB on PostgreSQL (medians
+  // of two interleaved A/B runs of 31 rounds). --from/--to are days of the database's statistics
+  // time zone and times are shown in it, both worked out by the database, so a `stats daily`
+  // row's tickets are `tickets list --from D --to D`.
+  const { tickets, historyLeftOut } = await withDatabase(
+    ctx,
+    (db) => listTickets(db.sql, { status, language, source, category: options.category, department: options.department, ...days, timeZone: statsTimeZone(db), history, limit, offset }),
+    { orm: false },
+  );
+  printRows(ctx, format, ticketColumns(format === 'table'), tickets, tickets, options);
+  if (historyLeftOut > 0) note(ctx, `${plural(historyLeftOut, 'ticket')} of imported history not listed (--history include lists them)`);
 }

@@ -1,14 +1,15 @@
-import { sql, type Kysely } from 'kysely';
-import type { HelpdeskSchema } from '../../db/schema.ts';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import type { HelpdeskSchema, TicketTable } from '../../db/schema.ts';
 import type { Language, Priority, TicketSource, TicketStatus } from '../../entities/enums.ts';
 import { NotAllowedError, NotFoundError, UsageError } from '../../errors.ts';
 import { canReadAudit, listAudit, type AuditRow } from '../audit/audit.ts';
-import { timeTextSql, type TimesIn } from '../time-zone.ts';
+import { sqlTimeZone, timeTextSql, type TimesIn } from '../time-zone.ts';
 import { parseTicketRef } from './references.ts';
 
-// `tickets show` in plain SQL over the Kysely handle: one ticket with its names joined in, its
-// messages and predictions, and its audit trail. It needs no ORM, so the command opens the
-// database without one (issue 12); `tickets review` reads through the ORM's connection.
+// `tickets list` and `tickets show` in plain SQL over the Kysely handle: tickets with their names
+// joined in, and for one ticket its messages and predictions and its audit trail. They need no
+// ORM, so the commands open the database without one (issue 12); `tickets review` reads through
+// the ORM's connection.
 
 export interface TicketRow {
   id: string;
@@ -55,6 +56,130 @@ export interface TicketDetail extends TicketRow {
 }
 
 /**
+ * The columns of a TicketRow: a ticket with the names of its category, department and operator,
+ * its creation time as `times` asks. The list and the detail both start from it.
+ */
+function selectTicketRows(db: Kysely<HelpdeskSchema>, times: TimesIn) {
+  return db
+    .selectFrom('tickets as t')
+    .leftJoin('categories as c', 'c.id', 't.category_id')
+    .leftJoin('departments as d', 'd.id', 't.department_id')
+    .leftJoin('operators as o', 'o.id', 't.operator_id')
+    .select([
+      't.id',
+      't.number',
+      't.status',
+      't.priority',
+      't.language',
+      't.source',
+      'c.name as category',
+      'd.name as department',
+      'o.email as operator',
+      't.subject',
+      timeTextSql('t.created_at', times).as('created_at'),
+      't.history',
+    ]);
+}
+
+type SelectedRow = Awaited<ReturnType<ReturnType<typeof selectTicketRows>['executeTakeFirstOrThrow']>>;
+
+/** A TicketRow from a row of selectTicketRows (with or without more columns). */
+function ticketRow(r: SelectedRow): TicketRow {
+  return {
+    id: r.id,
+    number: Number(r.number),
+    status: r.status,
+    priority: r.priority ?? null,
+    language: r.language ?? null,
+    source: r.source,
+    category: r.category ?? null,
+    department: r.department ?? null,
+    operator: r.operator ?? null,
+    subject: r.subject,
+    createdAt: r.created_at,
+    history: r.history,
+  };
+}
+
+/** What `tickets list` lists: values already parsed from the flags (by the command). */
+export interface TicketListFilters {
+  status?: TicketStatus | undefined;
+  language?: Language | undefined;
+  source?: TicketSource | undefined;
+  /** A category by name, matched regardless of case; unknown is an error naming the known ones. */
+  category?: string | undefined;
+  /** A department by name, the same way. */
+  department?: string | undefined;
+  /** Created on or after this day (YYYY-MM-DD) of `timeZone`. */
+  from?: string | undefined;
+  /** Created on or before this day (YYYY-MM-DD) of `timeZone`: the whole day is included. */
+  to?: string | undefined;
+  /** The database's statistics time zone: days are its days (as in `stats daily`), times shown in it. */
+  timeZone: string;
+  /** Imported history listed too (true) or left out (false, as in `stats daily`). */
+  history: boolean;
+  limit: number;
+  offset: number;
+}
+
+export interface TicketList {
+  /** Newest first, `limit` of them after `offset`. */
+  tickets: TicketRow[];
+  /** Tickets of imported history that match the filters but were left out (0 when listed). */
+  historyLeftOut: number;
+}
+
+const nameKey = (name: string): string => name.trim().toLowerCase();
+
+/**
+ * The category or department of `all` named `name` regardless of case (compared here rather
+ * than with lower() in SQL, which follows the database's locale); unknown is an error naming the known ones.
+ */
+export function namedIn<T extends { name: string }>(all: T[], name: string, what: string): T {
+  const found = all.find((e) => nameKey(e.name) === nameKey(name));
+  if (!found) throw new NotFoundError(`unknown ${what} "${name}" (known: ${all.map((e) => e.name).sort().join(', ') || 'none'})`);
+  return found;
+}
+
+async function idByName(db: Kysely<HelpdeskSchema>, table: 'categories' | 'departments', name: string, what: string): Promise<string> {
+  return namedIn(await db.selectFrom(table).select(['id', 'name']).execute(), name, what).id;
+}
+
+/**
+ * Tickets newest first, with the count of imported history the filters match but left out.
+ * Days are bounded in SQL (`day::timestamp at time zone`) as `stats daily` and the exports bound
+ * them, and times are formatted by the database (localTimeSql): no Intl formatter in the process.
+ */
+export async function listTickets(db: Kysely<HelpdeskSchema>, filters: TicketListFilters): Promise<TicketList> {
+  const categoryId = filters.category ? await idByName(db, 'categories', filters.category, 'category') : undefined;
+  const departmentId = filters.department ? await idByName(db, 'departments', filters.department, 'department') : undefined;
+  const tz = sql.raw(sqlTimeZone(filters.timeZone));
+  const matching = (eb: ExpressionBuilder<HelpdeskSchema & { t: TicketTable }, 't'>) => {
+    const parts: Expression<SqlBool>[] = [];
+    if (filters.status) parts.push(eb('t.status', '=', filters.status));
+    if (filters.language) parts.push(eb('t.language', '=', filters.language));
+    if (filters.source) parts.push(eb('t.source', '=', filters.source));
+    if (categoryId) parts.push(eb('t.category_id', '=', categoryId));
+    if (departmentId) parts.push(eb('t.department_id', '=', departmentId));
+    if (filters.from) parts.push(eb('t.created_at', '>=', sql<string>`(${filters.from}::date::timestamp at time zone ${tz})`));
+    if (filters.to) parts.push(eb('t.created_at', '<', sql<string>`((${filters.to}::date + 1)::timestamp at time zone ${tz})`));
+    return eb.and(parts);
+  };
+  const rows = await selectTicketRows(db, { timeZone: filters.timeZone })
+    .where(matching)
+    .$if(!filters.history, (q) => q.where('t.history', '=', false))
+    .orderBy('t.created_at', 'desc')
+    .orderBy('t.number', 'desc')
+    .limit(filters.limit)
+    .offset(filters.offset)
+    .execute();
+  const historyLeftOut = filters.history
+    ? 0
+    : Number((await db.selectFrom('tickets as t').select((eb) => eb.fn.countAll<string>().as('n')).where(matching).where('t.history', '=', true).executeTakeFirstOrThrow()).n);
+  return { tickets: rows.map(ticketRow), historyLeftOut };
+}
+
+/**
  * The error for a ticket this login did not find: not allowed when row-level security hides an
  * existing ticket from it (PostgreSQL server only), else not found.
  */
@@ -89,25 +214,9 @@ export async function ticketDetail(db: Kysely<HelpdeskSchema>, ref: string, time
   const time = (column: string) => timeTextSql(column, times);
   const wanted = parseTicketRef(ref);
   const text = ref.trim();
-  const ticket = await db
-    .selectFrom('tickets as t')
-    .leftJoin('categories as c', 'c.id', 't.category_id')
-    .leftJoin('departments as d', 'd.id', 't.department_id')
-    .leftJoin('operators as o', 'o.id', 't.operator_id')
+  const ticket = await selectTicketRows(db, times)
     .leftJoin('users as u', 'u.id', 't.user_id')
     .select([
-      't.id',
-      't.number',
-      't.status',
-      't.priority',
-      't.language',
-      't.source',
-      'c.name as category',
-      'd.name as department',
-      'o.email as operator',
-      't.subject',
-      time('t.created_at').as('created_at'),
-      't.history',
       't.external_id',
       't.user_id',
       'u.email as user_email',
@@ -162,18 +271,7 @@ export async function ticketDetail(db: Kysely<HelpdeskSchema>, ref: string, time
     .orderBy('p.id')
     .execute();
   const detail: TicketDetail = {
-    id: ticket.id,
-    number: Number(ticket.number),
-    status: ticket.status,
-    priority: ticket.priority ?? null,
-    language: ticket.language ?? null,
-    source: ticket.source,
-    category: ticket.category ?? null,
-    department: ticket.department ?? null,
-    operator: ticket.operator ?? null,
-    subject: ticket.subject,
-    createdAt: ticket.created_at,
-    history: ticket.history,
+    ...ticketRow(ticket),
     externalId: ticket.external_id ?? null,
     // A user this login may not see keeps the reference without its e-mail, as the ORM's did.
     user: ticket.user_id ? { email: ticket.user_email as string, name: ticket.user_name ?? null } : null,

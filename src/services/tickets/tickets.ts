@@ -17,102 +17,21 @@ import {
 import { NotFoundError, UsageError } from '../../errors.ts';
 import { detectLanguage } from '../../ml/language.ts';
 import { normaliseEmail } from '../email.ts';
-import { nextDay, startOfDay } from '../calendar.ts';
+import { oneOf } from '../one-of.ts';
 import { trackTickets } from '../stats/contributions.ts';
 import { DailyAccumulator } from '../stats/daily.ts';
 import { checkOperator, lockTicket, rerouteWithin, type Routing } from './assignment.ts';
 import { departmentSetByPerson, latestPrediction, recordCorrection, recordSample, type Correction } from './review.ts';
 import { contentHash, deriveSubject, SUBJECT_MAX } from './text.ts';
 import { parseTicketRef } from './references.ts';
-import { missingTicket, ticketDetail, type TicketDetail, type TicketRow } from './ticket-store.ts';
+import { missingTicket, namedIn, ticketDetail, type TicketDetail } from './ticket-store.ts';
 
 export type { TicketDetail, TicketRow } from './ticket-store.ts';
 
-export interface TicketFilters {
-  status?: string | undefined;
-  department?: string | undefined;
-  category?: string | undefined;
-  language?: string | undefined;
-  source?: string | undefined;
-  /** Created on or after this day (YYYY-MM-DD) of `timeZone`. */
-  from?: string | undefined;
-  /** Created on or before this day (YYYY-MM-DD) of `timeZone`: the whole day is included. */
-  to?: string | undefined;
-  /** The database's statistics time zone: days are its days, as in `stats daily`. */
-  timeZone?: string | undefined;
-  /** Imported history listed too (true) or left out (false, the default, as in `stats daily`). */
-  history?: boolean | undefined;
-  limit?: number | undefined;
-  offset?: number | undefined;
-}
-
-const iso = (d: Date | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
 const key = (name: string): string => name.trim().toLowerCase();
 
-function oneOf<T extends string>(allowed: readonly T[], value: string, flag: string): T {
-  const v = value.trim().toLowerCase() as T;
-  if (!allowed.includes(v)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
-  return v;
-}
-
 async function findByName<T extends Category | Department>(em: EntityManager, entity: typeof Category | typeof Department, name: string, what: string): Promise<T> {
-  const all = (await em.find(entity as typeof Category, {})) as unknown as T[];
-  const found = all.find((e) => key(e.name) === key(name));
-  if (!found) throw new NotFoundError(`unknown ${what} "${name}" (known: ${all.map((e) => e.name).sort().join(', ') || 'none'})`);
-  return found;
-}
-
-function toRow(t: Ticket): TicketRow {
-  return {
-    id: t.id,
-    number: Number(t.number),
-    status: t.status,
-    priority: t.priority ?? null,
-    language: t.language ?? null,
-    source: t.source,
-    category: t.category?.name ?? null,
-    department: t.department?.name ?? null,
-    operator: t.operator?.email ?? null,
-    subject: t.subject,
-    createdAt: iso(t.createdAt)!,
-    history: t.history,
-  };
-}
-
-export async function listTickets(em: EntityManager, filters: TicketFilters): Promise<TicketRow[]> {
-  const { where, limit, offset } = await ticketWhere(em, filters);
-  const tickets = await em.find(Ticket, { ...where, ...(filters.history ? {} : { history: false }) }, {
-    populate: ['category', 'department', 'operator'],
-    orderBy: { createdAt: 'desc', number: 'desc' },
-    limit,
-    offset,
-  });
-  return tickets.map(toRow);
-}
-
-/** Tickets of imported history that match the filters (what `listTickets` leaves out by default). */
-export async function countHistoryTickets(em: EntityManager, filters: TicketFilters): Promise<number> {
-  const { where } = await ticketWhere(em, filters);
-  return em.count(Ticket, { ...where, history: true });
-}
-
-async function ticketWhere(em: EntityManager, filters: TicketFilters): Promise<{ where: Record<string, unknown>; limit: number; offset: number }> {
-  const where: Record<string, unknown> = {};
-  if (filters.status) where.status = oneOf(TICKET_STATUSES, filters.status, '--status');
-  if (filters.language) where.language = oneOf(LANGUAGES, filters.language, '--language');
-  if (filters.source) where.source = oneOf(TICKET_SOURCES, filters.source, '--source');
-  if (filters.category) where.category = await findByName<Category>(em, Category, filters.category, 'category');
-  if (filters.department) where.department = await findByName<Department>(em, Department, filters.department, 'department');
-  const created: Record<string, Date> = {};
-  const zone = filters.timeZone ?? 'UTC';
-  if (filters.from) created.$gte = startOfDay(filters.from, zone);
-  if (filters.to) created.$lt = startOfDay(nextDay(filters.to), zone);
-  if (Object.keys(created).length > 0) where.createdAt = created;
-  const limit = filters.limit ?? 50;
-  const offset = filters.offset ?? 0;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError(`--limit must be a whole number from 1 to 10000 (got ${filters.limit})`);
-  if (!Number.isInteger(offset) || offset < 0) throw new UsageError(`--offset must be a whole number, 0 or more (got ${filters.offset})`);
-  return { where, limit, offset };
+  return namedIn((await em.find(entity as typeof Category, {})) as unknown as T[], name, what);
 }
 
 /** A ticket by number ("42" or "#42"), id (UUID) or source:external-id. */
