@@ -69,3 +69,12 @@ const result = await build({
 // any of them is newer than the build.
 const inputs = Object.keys(result.metafile.inputs).filter((path) => !path.includes('node_modules/'));
 writeFileSync(`${dist}/inputs.json`, JSON.stringify({ inputs: [...inputs, 'package.json'] }) + '\n');
+// Which packages each file of the bundle holds (minified, the bundle names none of them): the
+// process tests check by it that a command loads no ORM or driver. Not read at run time.
+const packageOf = (path) => path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//)?.[1];
+const packages = Object.fromEntries(
+  Object.entries(result.metafile.outputs)
+    .filter(([file]) => file.endsWith('.js'))
+    .map(([file, output]) => [file.slice(file.lastIndexOf('/') + 1), [...new Set(Object.keys(output.inputs).map(packageOf).filter(Boolean))].sort()]),
+);
+writeFileSync(`${dist}/packages.json`, JSON.stringify(packages, null, 1) + '\n');
