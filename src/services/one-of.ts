@@ -10,3 +10,8 @@ export function oneOf<T extends string>(allowed: readonly T[], value: string, fl
   if (!allowed.includes(v)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
   return v;
 }
+
+/** The same for a flag that may be absent: absent stays undefined. */
+export function oneOfIfGiven<T extends string>(allowed: readonly T[], value: string | undefined, flag: string): T | undefined {
+  return value === undefined ? undefined : oneOf(allowed, value, flag);
+}

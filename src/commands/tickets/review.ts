@@ -8,6 +8,7 @@ import { claimsDepartment, confirmTickets, ORDERS, unreviewedDecisions, type Rev
 import { showTicket, updateTicket, type TicketDetail } from '../../services/tickets/tickets.ts';
 import { isTerminal, print, withDatabase, type CommandContext } from '../context.ts';
 import { describeConfirmation } from './confirm.ts';
+import { oneOfIfGiven } from '../../services/one-of.ts';
 
 export interface ReviewFlags {
   order?: string;
@@ -19,13 +20,6 @@ export interface ReviewFlags {
 
 export const NO_TERMINAL =
   'tickets review asks questions and needs a terminal; in scripts mark predictions right with `helpdesk tickets confirm TICKET...` (or --from-file FILE) and correct them with `helpdesk tickets update TICKET --category NAME --department NAME`';
-
-function oneOf<T extends string>(allowed: readonly T[], value: string | undefined, flag: string): T | undefined {
-  if (value === undefined) return undefined;
-  const v = value.trim().toLowerCase() as T;
-  if (!allowed.includes(v)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
-  return v;
-}
 
 const BODY_MAX = 600;
 
@@ -60,9 +54,9 @@ function card(ctx: CommandContext, ticket: TicketDetail, explanation: Explanatio
 }
 
 export async function ticketsReview(ctx: CommandContext, flags: ReviewFlags): Promise<void> {
-  const order = (oneOf(ORDERS, flags.order, '--order') ?? 'newest') as ReviewOrder;
-  const language = oneOf(LANGUAGES, flags.language, '--language') as Language | undefined;
-  const decision = oneOf(DECISIONS, flags.decision, '--decision') as Decision | undefined;
+  const order = (oneOfIfGiven(ORDERS, flags.order, '--order') ?? 'newest') as ReviewOrder;
+  const language = oneOfIfGiven(LANGUAGES, flags.language, '--language') as Language | undefined;
+  const decision = oneOfIfGiven(DECISIONS, flags.decision, '--decision') as Decision | undefined;
   const limit = flags.limit === undefined ? 20 : Number(flags.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError(`--limit must be a whole number from 1 to 10000 (got "${flags.limit}")`);
   if (!ctx.prompter.interactive) throw new UsageError(NO_TERMINAL);

@@ -8,6 +8,7 @@ import { EVENT_KINDS, EventCursor, type EventFilter, type TicketEventRow } from 
 import { parseTimestamp } from '../../services/import/rows.ts';
 import { Waker } from '../../services/pipeline/waker.ts';
 import { actorName, databaseTarget, isTerminal, note, print, withDatabase, type CommandContext } from '../context.ts';
+import { oneOfIfGiven } from '../../services/one-of.ts';
 
 export interface WatchFlags {
   since?: string;
@@ -32,13 +33,6 @@ export function parseSince(value: string, now = new Date()): Date {
   return new Date(parsed);
 }
 
-function oneOf(allowed: readonly string[], value: string | undefined, flag: string): string | undefined {
-  if (value === undefined) return undefined;
-  const v = value.trim().toLowerCase();
-  if (!allowed.includes(v)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
-  return v;
-}
-
 /**
  * `tickets watch`: the event stream. With --since, first the stored events from that time, then
  * (unless --no-follow) the new ones as they commit, without a gap or a duplicate at the seam (see
@@ -46,11 +40,11 @@ function oneOf(allowed: readonly string[], value: string | undefined, flag: stri
  * safety net, and a lost connection is one line on stderr, then reconnects.
  */
 export async function ticketsWatch(ctx: CommandContext, flags: WatchFlags): Promise<void> {
-  const kinds = flags.event?.split(',').map((k) => oneOf(EVENT_KINDS, k, '--event')!);
+  const kinds = flags.event?.split(',').map((k) => oneOfIfGiven(EVENT_KINDS, k, '--event')!);
   const filter: EventFilter = {
     kinds,
-    language: oneOf(LANGUAGES, flags.language, '--language'),
-    status: oneOf(TICKET_STATUSES, flags.status, '--status'),
+    language: oneOfIfGiven(LANGUAGES, flags.language, '--language'),
+    status: oneOfIfGiven(TICKET_STATUSES, flags.status, '--status'),
     since: flags.since !== undefined ? parseSince(flags.since) : undefined,
   };
   const follow = flags.follow !== false;

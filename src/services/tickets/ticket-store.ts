@@ -1,7 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { HelpdeskSchema, TicketTable } from '../../db/schema.ts';
 import type { Language, Priority, TicketSource, TicketStatus } from '../../entities/enums.ts';
-import { NotAllowedError, NotFoundError, UsageError } from '../../errors.ts';
+import { NotAllowedError, NotFoundError } from '../../errors.ts';
 import { canReadAudit, listAudit, type AuditRow } from '../audit/audit.ts';
 import { sqlTimeZone, timeTextSql, type TimesIn } from '../time-zone.ts';
 import { parseTicketRef } from './references.ts';
