@@ -20,7 +20,7 @@ export interface BulkSession {
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
   /**
    * COPY `table` (`columns`) from `chunks`: COPY text format (tab-separated, `\N` for null,
-   * see `copyField`), each chunk holding whole lines. Returns the number of rows copied.
+   * see `copyTable`), each chunk holding whole lines. Returns the number of rows copied.
    */
   copyIn(table: string, columns: readonly string[], chunks: AsyncIterable<string>): Promise<number>;
   begin(): Promise<void>;
@@ -49,16 +49,80 @@ export async function withBulkSession<T>(db: Database, work: (session: BulkSessi
   }
 }
 
-/** One value in COPY's text format: `\N` for null, backslash escapes for \ tab CR LF. */
-export function copyField(value: string | number | boolean | null | undefined): string {
-  if (value === null || value === undefined) return '\\N';
-  if (typeof value !== 'string') return String(value);
+/** A string in COPY's text format: backslash escapes for \ tab CR LF. */
+function copyText(value: string): string {
   return NEEDS_ESCAPE.test(value) ? value.replace(ESCAPES, escapeChar) : value;
 }
 
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
 const ESCAPES = /[\\\t\n\r]/g;
 const escapeChar = (c: string): string => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r');
+
+/**
+ * The SQL types a bulk path's columns may have: for each, the value a row holds (the function's
+ * parameter) and how COPY's text format writes it. A value of undefined (or null) is NULL, `\N`.
+ * Every string is escaped, uuids too: ours never need it, but one that did would shift the
+ * line's columns.
+ */
+const COPY_TYPES = {
+  int: (value: number): string => String(value),
+  uuid: copyText,
+  text: copyText,
+  boolean: (value: boolean): string => (value ? 't' : 'f'),
+  /** Epoch milliseconds, written as ISO 8601 in UTC. */
+  timestamptz: (value: number): string => new Date(value).toISOString(),
+  /** JSON text. */
+  jsonb: copyText,
+} as const;
+
+export type CopyType = keyof typeof COPY_TYPES;
+/** A column's type as its DDL says it: nullable, or `not null`. */
+export type CopyColumnType = CopyType | `${CopyType} not null`;
+/** What a row holds for a column of that type: undefined for NULL unless the column is `not null`. */
+export type CopyValue<T extends CopyColumnType> = T extends `${infer S extends CopyType} not null`
+  ? Parameters<(typeof COPY_TYPES)[S]>[0]
+  : T extends CopyType
+    ? Parameters<(typeof COPY_TYPES)[T]>[0] | undefined
+    : never;
+/** One row of a column table: a value for every column, by name. */
+export type CopyRow<Table extends Record<string, CopyColumnType>> = { -readonly [K in keyof Table]: CopyValue<Table[K]> };
+
+export interface CopyTable<Table extends Record<string, CopyColumnType>> {
+  /** The column names in table order: the COPY (or INSERT) column list. */
+  readonly columns: readonly (keyof Table & string)[];
+  /** Each column's SQL type, as the DDL gives it. */
+  readonly types: Table;
+  /** `name type, ...`: the body of a `create table`. */
+  readonly ddl: string;
+  /** One row as a line of COPY's text format, newline included. */
+  line(row: CopyRow<Table>): string;
+}
+
+/** The row type of a column table. */
+export type CopyTableRow<T> = T extends CopyTable<infer Table> ? CopyRow<Table> : never;
+
+/**
+ * A bulk path's columns from one typed table, name -> SQL type in column order: the DDL, the
+ * COPY column list and the COPY line all come from it, and the row type too, so a column added
+ * to the table is a compile error until the code filling the rows gives it a value.
+ */
+export function copyTable<const Table extends Record<string, CopyColumnType>>(table: Table): CopyTable<Table> {
+  const columns = Object.keys(table) as (keyof Table & string)[];
+  // Names that need no quoting: the DDL names the columns unquoted and COPY quoted, and the line
+  // below is generated code that reads them as properties. None is integer-like either, so the
+  // object's key order is the order the table was written in.
+  for (const name of columns) if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`copyTable: column name ${JSON.stringify(name)} needs quoting`);
+  const encoders = columns.map((name) => COPY_TYPES[table[name]!.replace(/ not null$/, '') as CopyType]);
+  // The line is built by a function generated once from the names, so that `r.subject` is a
+  // constant property load that V8 compiles to a field read. A loop over the names does a
+  // megamorphic keyed load per column instead: on the import benchmark's rows (26 columns, CPU
+  // time, best of 26 rounds) 2.74 µs a row against 2.35-2.48 for the hand-written line this
+  // replaced, where the generated one takes 2.44-2.50. The encoders are passed in, not written
+  // into the source.
+  const source = columns.map((name, i) => `(r.${name} == null ? N : e[${i}](r.${name}))`).join(" + '\\t' + ");
+  const line = new Function('e', 'N', `return function copyLine(r) { return ${source} + '\\n'; };`)(encoders, '\\N') as (row: CopyRow<Table>) => string;
+  return { columns, types: table, ddl: columns.map((name) => `${name} ${table[name]}`).join(',\n'), line };
+}
 
 const LOCK_NOT_AVAILABLE = '55P03';
 const DEADLOCK_DETECTED = '40P01';

@@ -1,7 +1,7 @@
 import { normaliseEmail } from '../email.ts';
 import { randomUUID } from 'node:crypto';
 import { AUTHOR_KINDS, ISSUE_TYPES, LANGUAGES, PRIORITIES, TICKET_SOURCES, TICKET_STATUSES, type TicketSource, type TicketStatus } from '../../entities/enums.ts';
-import { copyField } from '../../db/bulk.ts';
+import { copyTable, type CopyTableRow } from '../../db/bulk.ts';
 import { uuidv7 } from '../../db/ids.ts';
 import { detectLanguage } from '../../ml/language.ts';
 import { contentHash, deriveSubject, SUBJECT_MAX } from '../tickets/text.ts';
@@ -91,63 +91,44 @@ export interface RowOptions {
   idPrefix?: string | undefined;
 }
 
+/**
+ * The staging table, one line a column in COPY order: the DDL, the COPY column list and each
+ * row's COPY line (from the StagedRow that stageRow fills) all come from it. The set-based
+ * statements of tickets.ts read these columns by name.
+ */
+export const STAGING_TABLE = copyTable({
+  line: 'int not null',
+  id: 'uuid not null',
+  sample_id: 'uuid not null',
+  source: 'text not null',
+  external_id: 'text',
+  email: 'text',
+  user_name: 'text',
+  subject: 'text not null',
+  body: 'text not null',
+  subject_derived: 'boolean not null',
+  language: 'text not null',
+  category_id: 'uuid',
+  category: 'text',
+  department_id: 'uuid',
+  department: 'text',
+  priority: 'text',
+  issue_type: 'text',
+  status: 'text not null',
+  created_at: 'timestamptz',
+  first_response_at: 'timestamptz',
+  resolved_at: 'timestamptz',
+  closed_at: 'timestamptz',
+  content_hash: 'text not null',
+  messages: 'jsonb',
+  operator_id: 'uuid',
+  durations_unknown: 'boolean not null',
+});
+/** A validated row as staged: a value per staging column (times in epoch ms, messages as JSON). */
+export type StagedRow = CopyTableRow<typeof STAGING_TABLE>;
 /** Staging table columns, in COPY order. */
-export const STAGING_COLUMNS = [
-  'line',
-  'id',
-  'sample_id',
-  'source',
-  'external_id',
-  'email',
-  'user_name',
-  'subject',
-  'body',
-  'subject_derived',
-  'language',
-  'category_id',
-  'category',
-  'department_id',
-  'department',
-  'priority',
-  'issue_type',
-  'status',
-  'created_at',
-  'first_response_at',
-  'resolved_at',
-  'closed_at',
-  'content_hash',
-  'messages',
-  'operator_id',
-  'durations_unknown',
-] as const;
-
-export const STAGING_DDL = `
-  line int not null,
-  id uuid not null,
-  sample_id uuid not null,
-  source text not null,
-  external_id text,
-  email text,
-  user_name text,
-  subject text not null,
-  body text not null,
-  subject_derived boolean not null,
-  language text not null,
-  category_id uuid,
-  category text,
-  department_id uuid,
-  department text,
-  priority text,
-  issue_type text,
-  status text not null,
-  created_at timestamptz,
-  first_response_at timestamptz,
-  resolved_at timestamptz,
-  closed_at timestamptz,
-  content_hash text not null,
-  messages jsonb,
-  operator_id uuid,
-  durations_unknown boolean not null`;
+export const STAGING_COLUMNS = STAGING_TABLE.columns;
+export const STAGING_DDL = STAGING_TABLE.ddl;
 
 export type StageResult =
   | {
@@ -379,40 +360,37 @@ export function stageRow(row: RawRow, lookups: Lookups, options: RowOptions): St
   // A preset may read the body from the subject column (exports without a description).
   const subjectDerived = givenSubject === undefined || givenSubject === body;
   const lang = language ?? detectLanguage(subjectDerived ? body : `${subject}\n${body}`).language;
-  const departmentId = department?.id ?? category?.departmentId ?? null;
-  const fields: (string | null | undefined)[] = [
-    String(line),
+  const staged: StagedRow = {
+    line,
     // Time-ordered: the ticket's and its training sample's primary keys grow at one end.
-    uuidv7(),
-    uuidv7(),
+    id: uuidv7(),
+    sample_id: uuidv7(),
     source,
-    externalId,
+    external_id: externalId,
     email,
-    userName,
+    user_name: userName,
     subject,
     body,
-    subjectDerived ? 't' : 'f',
-    lang,
-    category?.id,
-    category?.name,
-    departmentId,
-    department?.name,
+    subject_derived: subjectDerived,
+    language: lang,
+    category_id: category?.id,
+    category: category?.name,
+    department_id: department?.id ?? category?.departmentId,
+    department: department?.name,
     priority,
-    issueType,
+    issue_type: issueType,
     // A row with a resolution or closing time is history: closed, not new (the pipeline would decide it again).
-    status ?? options.defaultStatus ?? (closedAt !== undefined || resolvedAt !== undefined ? 'closed' : 'new'),
-    iso(createdAt),
-    iso(firstResponseAt),
-    iso(resolvedAt),
-    iso(closedAt),
-    contentHash(subject, body),
+    status: status ?? options.defaultStatus ?? (closedAt !== undefined || resolvedAt !== undefined ? 'closed' : 'new'),
+    created_at: createdAt,
+    first_response_at: firstResponseAt,
+    resolved_at: resolvedAt,
+    closed_at: closedAt,
+    content_hash: contentHash(subject, body),
     messages,
-    operator?.id,
-    disorder !== undefined || creationInferred ? 't' : 'f',
-  ];
-  let copyLine = copyField(fields[0]);
-  for (let i = 1; i < fields.length; i++) copyLine += '\t' + copyField(fields[i]);
-  const result: StageResult = { ok: true, copyLine: copyLine + '\n', hasMessages: messages !== undefined, createdAt, creationInferred, several: reader.several };
+    operator_id: operator?.id,
+    durations_unknown: disorder !== undefined || creationInferred,
+  };
+  const result: StageResult = { ok: true, copyLine: STAGING_TABLE.line(staged), hasMessages: messages !== undefined, createdAt, creationInferred, several: reader.several };
   if (disorder !== undefined) result.warning = { line, field: null, value: null, reason: `times out of order: ${disorder}; imported, its durations left out of the statistics (--strict-times rejects such rows)` };
   return result;
 }
