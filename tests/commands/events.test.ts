@@ -180,6 +180,12 @@ describe('tickets watch', () => {
     const bad = await runCli(['tickets', 'watch', '--since', '1d', '--no-follow', '--event', 'exploded'], { database });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--event must be one of created, decided');
+    // A department as every command matches one: any case; unknown names the known ones, sorted.
+    const known = (await sql<{ name: string }>(database, 'select name from departments')).map((d) => d.name).sort();
+    const nowhere = await runCli(['tickets', 'watch', '--since', '1d', '--no-follow', '--department', 'Nowhere'], { database });
+    expect(nowhere).toMatchObject({ code: 2, stdout: '', stderr: `error: unknown department "Nowhere" (known: ${known.join(', ')})\n` });
+    const anyCase = await runCli(['tickets', 'watch', '--since', '1d', '--no-follow', '--department', ` ${known[0]!.toUpperCase()} `], { database });
+    expect(anyCase.code, anyCase.stderr).toBe(0);
     expect(describeEvent({ id: '1', at: '2026-12-01T10:00:00.000Z', event: 'operator_at_capacity', ticket: null, ticket_id: null, department: 'Projects', operator: 'a@x', language: null, status: null, actor: 'pipeline', data: { operator_name: 'A', operator: 'a@x', open: 5, capacity: 5, department: 'Projects' } }, null)).toBe(
       '2026-12-01 10:00:00  operator_at_capacity          A <a@x> 5/5 open tickets, Projects',
     );

@@ -9,6 +9,7 @@ import { showTicket, updateTicket, type TicketDetail } from '../../services/tick
 import { isTerminal, print, withDatabase, type CommandContext } from '../context.ts';
 import { describeConfirmation } from './confirm.ts';
 import { oneOfIfGiven } from '../../services/one-of.ts';
+import { namedIn } from '../../services/tickets/ticket-store.ts';
 
 export interface ReviewFlags {
   order?: string;
@@ -68,10 +69,7 @@ export async function ticketsReview(ctx: CommandContext, flags: ReviewFlags): Pr
     const departments = await db.em.find(Department, { active: true }, { orderBy: { name: 'asc' } });
     let departmentId: string | undefined;
     if (flags.department !== undefined) {
-      const all = await db.em.find(Department, {}, { orderBy: { name: 'asc' } });
-      const found = all.find((d) => d.name.toLowerCase() === flags.department!.trim().toLowerCase());
-      if (!found) throw new UsageError(`unknown department "${flags.department}" (known: ${all.map((d) => d.name).join(', ') || 'none'})`);
-      departmentId = found.id;
+      departmentId = namedIn(await db.em.find(Department, {}), flags.department, 'department').id;
     }
     const queue = await unreviewedDecisions(db.em.fork(), { order, language, departmentId, decision, limit });
     if (queue.total === 0) {

@@ -9,6 +9,7 @@ import { parseTimestamp } from '../../services/import/rows.ts';
 import { Waker } from '../../services/pipeline/waker.ts';
 import { actorName, databaseTarget, isTerminal, note, print, withDatabase, type CommandContext } from '../context.ts';
 import { oneOfIfGiven } from '../../services/one-of.ts';
+import { namedIn } from '../../services/tickets/ticket-store.ts';
 
 export interface WatchFlags {
   since?: string;
@@ -130,10 +131,7 @@ async function closeLast(db: Database | null): Promise<void> {
 }
 
 async function departmentId(db: Kysely<any>, name: string): Promise<string> {
-  const all = (await sql<{ id: string; name: string }>`select id, name from departments order by name`.execute(db)).rows;
-  const found = all.find((d) => d.name.toLowerCase() === name.trim().toLowerCase());
-  if (!found) throw new UsageError(`unknown department "${name}" (known: ${all.map((d) => d.name).join(', ') || 'none'})`);
-  return found.id;
+  return namedIn((await sql<{ id: string; name: string }>`select id, name from departments`.execute(db)).rows, name, 'department').id;
 }
 
 /** One line for people: time, event, ticket, then what happened. */
